@@ -1,0 +1,39 @@
+# Seamless: the README's two commands are `make run` and `make test`.
+
+GO ?= go
+PKG := ./...
+
+.PHONY: run build test generate check-generated vet fmt screenshots fuzz bench clean
+
+## run: start Seamless on http://localhost:8080 with a private PostgreSQL in ./.data
+run:
+	$(GO) run ./cmd/seamless dev
+
+## build: build the binary into ./bin
+build: generate
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/seamless ./cmd/seamless
+
+## generate: turn views/*.templ into Go
+generate:
+	$(GO) tool templ generate -path views
+
+## test: vet, check generated code, run every test against real PostgreSQL and Chromium
+test: vet check-generated
+	$(GO) test -count=1 -timeout 9m $(PKG)
+
+vet:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKG)
+
+## check-generated: fail if the committed templ output is stale
+check-generated:
+	@$(GO) tool templ generate -path views >/dev/null 2>&1
+	@git diff --quiet -- views || { echo "views/*_templ.go are stale: run make generate and commit"; git --no-pager diff --stat -- views; exit 1; }
+
+## screenshots: refresh the screenshots in docs/ with headless Chromium
+screenshots:
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestScreenshots -v ./cmd/seamless
+
+clean:
+	rm -rf bin

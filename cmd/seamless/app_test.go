@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/seamless-sessions/seamless/internal/config"
+	"github.com/seamless-sessions/seamless/internal/password"
+	"github.com/seamless-sessions/seamless/internal/pgtest"
+	"github.com/seamless-sessions/seamless/internal/postgres"
+	"github.com/seamless-sessions/seamless/internal/seamless/seamlesstest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const (
+	testEmail    = "grace@example.com"
+	testPassword = "compiler first"
+)
+
+// cheapHash keeps sign-in fast in tests; the format and checks are the same.
+var cheapHash = password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// testApp is the whole program, serving on a free loopback port.
+type testApp struct {
+	URL   string
+	DBURL string
+}
+
+// startApp runs `seamless serve` in-process on a fresh database with one
+// account, with env overriding the configuration, and stops it when t ends.
+func startApp(t *testing.T, env map[string]string) *testApp {
+	t.Helper()
+	dbURL := pgtest.NewDatabase(t, func(ctx context.Context, url string) error {
+		return postgres.Migrate(ctx, url, nil)
+	})
+	vars := map[string]string{
+		"DATABASE_URL": dbURL, "ADDR": "127.0.0.1:0", "SECURE_COOKIE": "false",
+		"ADMIN_ADDR": "off", "SHUTDOWN_TIMEOUT": "5s",
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return vars[k] }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	createAccount(t, dbURL, testEmail, testPassword)
+	return runApp(t, cfg, dbURL)
+}
+
+// runApp serves cfg until t ends and waits until it is listening.
+func runApp(t *testing.T, cfg config.Config, dbURL string) *testApp {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, cfg, options{
+			logger:     seamlesstest.Logger(t),
+			listening:  func(a string) { addr <- a },
+			hashParams: &cheapHash,
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	})
+	select {
+	case a := <-addr:
+		app := &testApp{URL: "http://" + a, DBURL: dbURL}
+		app.waitHealthy(t)
+		return app
+	case err := <-done:
+		t.Fatalf("serve stopped before listening: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start listening in 30 s")
+	}
+	return nil
+}
+
+func (a *testApp) waitHealthy(t *testing.T) {
+	t.Helper()
+	res, err := http.Get(a.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz: %d", res.StatusCode)
+	}
+}
+
+func createAccount(t *testing.T, dbURL, email, pw string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = addUser(ctx, db, password.NewHasher(cheapHash, 1), email, pw)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+}

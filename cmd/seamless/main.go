@@ -1,0 +1,73 @@
+// Command seamless runs the Seamless web application and its operator tools.
+//
+// Usage:
+//
+//	seamless serve [--migrate]     run the HTTP server (configured by environment)
+//	seamless dev                   run with a private PostgreSQL under ./.data
+//	seamless migrate up|down|status
+//	seamless user add EMAIL        create an account; the password is read from stdin
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	if err := run(ctx, os.Args[1:], env); err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "seamless:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// env is what a command may touch of the outside world; tests replace it.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// errUsage means the usage text has already been printed.
+var errUsage = errors.New("usage")
+
+const usage = `Seamless: server-side sessions that stay alive while you work.
+
+Usage:
+  seamless serve [--migrate]       run the HTTP server (see seamless serve --help)
+  seamless dev                     run locally with a private PostgreSQL under ./.data
+  seamless migrate up|down|status  manage the database schema
+  seamless user add EMAIL          create an account; the password comes from stdin
+`
+
+func run(ctx context.Context, args []string, e *env) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return errUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, rest, e)
+	case "dev":
+		return runDev(ctx, rest, e)
+	case "migrate":
+		return runMigrate(ctx, rest, e)
+	case "user":
+		return runUser(ctx, rest, e)
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "seamless: unknown command %q\n\n%s", cmd, usage)
+	return errUsage
+}

@@ -1,0 +1,83 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/seamless-sessions/seamless/internal/pgtest"
+	"github.com/seamless-sessions/seamless/internal/web"
+)
+
+// setDatabaseReachable cuts every connection to the app's database and
+// refuses new ones, or lets them in again: a real outage, not a mock.
+func (a *app) setDatabaseReachable(ok bool) {
+	a.t.Helper()
+	ctx := context.Background()
+	cfg, err := pgx.ParseConfig(a.dbURL)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	admin, err := pgx.Connect(ctx, pgtest.Server(a.t))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	name := pgx.Identifier{cfg.Database}.Sanitize()
+	if ok {
+		_, err = admin.Exec(ctx, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS true")
+	} else {
+		_, err = admin.Exec(ctx, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS false")
+		if err == nil {
+			_, err = admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+				WHERE datname = $1 AND pid <> pg_backend_pid()`, cfg.Database)
+		}
+	}
+	if err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// A database outage must never sign anyone out or delete a session.
+func TestDatabaseOutageKeepsSession(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, web.Config{})
+	b := a.browser()
+	b.signIn("/app")
+	token := b.cookie("seamless").Value
+
+	a.setDatabaseReachable(false)
+	for _, tc := range []struct {
+		name string
+		res  *response
+	}{
+		{"page", b.get("/app", nil)},
+		{"poll", b.get("/auth/session", htmx)},
+		{"json", b.get("/auth/session", wantJSON)},
+		{"refresh", b.do(http.MethodPost, "/auth/refresh", nil, htmx)},
+	} {
+		if tc.res.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("%s during outage: %d; want 503", tc.name, tc.res.StatusCode)
+		}
+		if tc.res.Header.Get("Set-Cookie") != "" || tc.res.Header.Get("HX-Redirect") != "" {
+			t.Errorf("%s during outage touched the cookie or redirected", tc.name)
+		}
+		if !strings.Contains(tc.res.body, "cannot be reached") {
+			t.Errorf("%s during outage does not say what is wrong: %s", tc.name, tc.res.body)
+		}
+	}
+	if ready := b.get("/readyz", nil); ready.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/readyz during outage: %d; want 503", ready.StatusCode)
+	}
+
+	a.setDatabaseReachable(true)
+	if res := b.get("/app", nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("/app after the outage: %d; want 200", res.StatusCode)
+	}
+	if b.cookie("seamless").Value != token {
+		t.Fatal("the outage changed the session token")
+	}
+}

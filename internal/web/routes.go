@@ -1,0 +1,32 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/seamless-sessions/seamless/views"
+)
+
+// routes lists every route of the application.
+func (s *server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticFiles(views.Static)))
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+
+	// Pages load the session; "active" marks the routes whose use counts as
+	// activity and slides the idle deadline.
+	mux.Handle("GET /{$}", s.session(http.HandlerFunc(s.landing)))
+	mux.Handle("GET /login", s.session(http.HandlerFunc(s.loginForm)))
+	mux.Handle("POST /login", s.session(http.HandlerFunc(s.login)))
+	mux.Handle("POST /logout", s.session(http.HandlerFunc(s.logout)))
+	mux.Handle("GET /app", s.session(s.requireSession(s.active(http.HandlerFunc(s.app)))))
+	mux.Handle("GET /auth/session", s.session(s.requireSession(http.HandlerFunc(s.status))))
+	mux.Handle("POST /auth/refresh", s.session(s.requireSession(http.HandlerFunc(s.refresh))))
+	mux.Handle("/", http.HandlerFunc(s.notFound))
+
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
+
+	return s.logRequests(s.recoverPanics(s.securityHeaders(csrf.Handler(mux))))
+}
