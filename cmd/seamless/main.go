@@ -6,6 +6,7 @@
 //	seamless dev                   run with a private PostgreSQL under ./.data
 //	seamless migrate up|down|status
 //	seamless user add EMAIL        create an account; the password is read from stdin
+//	seamless healthcheck           exit 0 if the local server answers /healthz
 package main
 
 import (
@@ -47,6 +48,7 @@ Usage:
   seamless dev                     run locally with a private PostgreSQL under ./.data
   seamless migrate up|down|status  manage the database schema
   seamless user add EMAIL          create an account; the password comes from stdin
+  seamless healthcheck             exit 0 if the server on this machine is up
 `
 
 func run(ctx context.Context, args []string, e *env) error {
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, e *env) error {
 		return runMigrate(ctx, rest, e)
 	case "user":
 		return runUser(ctx, rest, e)
+	case "healthcheck":
+		return runHealthcheck(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seamless-sessions/seamless/internal/config"
+	"github.com/seamless-sessions/seamless/internal/metrics"
 	"github.com/seamless-sessions/seamless/internal/password"
 	"github.com/seamless-sessions/seamless/internal/postgres"
 	"github.com/seamless-sessions/seamless/internal/seamless"
@@ -49,6 +50,8 @@ type options struct {
 	clock  seamless.Clock
 	// listening, if set, is called with the bound address before serving.
 	listening func(addr string)
+	// adminListening, if set, is called with the admin server's address.
+	adminListening func(addr string)
 	// hashParams replaces the password cost, for fast tests.
 	hashParams *password.Params
 }
@@ -71,7 +74,8 @@ func serve(ctx context.Context, cfg config.Config, o options) error {
 		db.Clock = o.clock
 	}
 
-	handler, err := newHandler(ctx, cfg, db, o)
+	m := metrics.New(db, db.Pool, log)
+	handler, err := newHandler(ctx, cfg, db, m, o)
 	if err != nil {
 		return err
 	}
@@ -87,6 +91,13 @@ func serve(ctx context.Context, cfg config.Config, o options) error {
 		IdleTimeout:       cfg.ConnIdleTimeout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	stopAdmin, err := startAdmin(cfg, m, log, o)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopAdmin()
+	defer startCleanup(ctx, cfg, db, m, log)()
 	log.Info("listening", "addr", "http://"+ln.Addr().String())
 	if o.listening != nil {
 		o.listening(ln.Addr().String())
@@ -94,7 +105,8 @@ func serve(ctx context.Context, cfg config.Config, o options) error {
 	return serveUntilDone(ctx, srv, ln, cfg.ShutdownTimeout, log)
 }
 
-func newHandler(ctx context.Context, cfg config.Config, db *postgres.DB, o options) (http.Handler, error) {
+func newHandler(ctx context.Context, cfg config.Config, db *postgres.DB,
+	obs web.Observer, o options) (http.Handler, error) {
 	params := password.DefaultParams
 	if o.hashParams != nil {
 		params = *o.hashParams
@@ -116,6 +128,7 @@ func newHandler(ctx context.Context, cfg config.Config, db *postgres.DB, o optio
 		DB:        db,
 		Clock:     db.Clock,
 		Logger:    o.logger,
+		Observer:  obs,
 		DummyHash: dummy,
 	}), nil
 }

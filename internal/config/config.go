@@ -32,6 +32,9 @@ type Config struct {
 	ConnIdleTimeout   time.Duration
 	ShutdownTimeout   time.Duration
 
+	CleanupInterval time.Duration
+	CleanupBatch    int
+
 	HashConcurrency int
 	LogFormat       string
 	LogLevel        string
@@ -84,6 +87,11 @@ var Vars = []Var{
 		durVar(func(c *Config) *time.Duration { return &c.ConnIdleTimeout }, time.Millisecond)},
 	{"SHUTDOWN_TIMEOUT", "15s", "Grace period for requests in flight when the server is stopped.",
 		durVar(func(c *Config) *time.Duration { return &c.ShutdownTimeout }, 0)},
+	{"CLEANUP_INTERVAL", "5m", "How often expired sessions are deleted (one replica at a time); " +
+		"0 turns cleanup off on this instance.",
+		durVar(func(c *Config) *time.Duration { return &c.CleanupInterval }, 0)},
+	{"CLEANUP_BATCH", "1000", "Most expired sessions deleted by one statement of the cleanup.",
+		intVar(func(c *Config) *int { return &c.CleanupBatch }, 1, 100000)},
 	{"HASH_CONCURRENCY", "4", "Most password hashes computed at once (each takes 19 MiB).",
 		intVar(func(c *Config) *int { return &c.HashConcurrency }, 1, 256)},
 	{"LOG_FORMAT", "json", "Log format: json or text.",

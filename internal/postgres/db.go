@@ -20,11 +20,20 @@ type DB struct {
 	Clock seamless.Clock
 }
 
+// ConnectTimeout bounds each new connection when the database URL sets no
+// connect_timeout of its own.
+const ConnectTimeout = 3 * time.Second
+
 // Open connects to the database at url and checks that it answers.
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: database URL: %w", err)
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		// Without a limit, a request waits for the operating system to give
+		// up on an unreachable server; readiness must fail faster than that.
+		cfg.ConnConfig.ConnectTimeout = ConnectTimeout
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

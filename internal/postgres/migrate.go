@@ -2,9 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"path"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -25,14 +28,24 @@ type Migrator struct {
 	close    func() error
 }
 
-// NewMigrator returns a Migrator for the database at url. Close it after use.
+// NewMigrator returns a Migrator that applies the embedded migrations to the
+// database at url. Close it after use.
 func NewMigrator(url string, logger *slog.Logger) (*Migrator, error) {
+	return NewMigratorFS(url, migrations.FS, logger)
+}
+
+// NewMigratorFS is NewMigrator with the migrations read from fsys, where
+// goose expects them (files named like 00001_name.sql at its root).
+func NewMigratorFS(url string, fsys fs.FS, logger *slog.Logger) (*Migrator, error) {
 	cc, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: database URL: %w", err)
 	}
 	db := stdlib.OpenDB(*cc)
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(MigrationLockID))
+	// A replica that finds the lock taken asks again every second, for up
+	// to five minutes, then gives up with an error.
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(MigrationLockID),
+		lock.WithLockTimeout(1, 300))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: migrate: %w", err)
@@ -40,7 +53,7 @@ func NewMigrator(url string, logger *slog.Logger) (*Migrator, error) {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS,
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys,
 		goose.WithSessionLocker(locker), goose.WithSlog(logger))
 	if err != nil {
 		db.Close()
@@ -57,6 +70,12 @@ func (m *Migrator) Close() error { return m.close() }
 // the last one that succeeded.
 func (m *Migrator) Up(ctx context.Context) ([]*goose.MigrationResult, error) {
 	res, err := m.provider.Up(ctx)
+	var partial *goose.PartialError
+	if errors.As(err, &partial) {
+		return partial.Applied, fmt.Errorf("postgres: migration %s failed and was rolled back; "+
+			"the schema is as the migrations before it left it: %w",
+			path.Base(partial.Failed.Source.Path), partial.Err)
+	}
 	if err != nil {
 		return res, fmt.Errorf("postgres: migrate up: %w", err)
 	}

@@ -91,9 +91,11 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.startSession(r, u, c.Remember); err != nil {
+		s.Observer.SignIn(SignInError)
 		s.fail(w, r, err)
 		return
 	}
+	s.Observer.SignIn(SignInOK)
 	logger(r).Info("signed in", "user_id", u.ID)
 	s.redirect(w, r, c.Next)
 }
@@ -146,9 +148,15 @@ func (s *server) startSession(r *http.Request, u *seamless.User, remember bool) 
 func (s *server) loginFailed(w http.ResponseWriter, r *http.Request, c credentials, err error) {
 	code := seamless.ErrorCode(err)
 	if code != seamless.EINVALID && code != seamless.EUNAUTHORIZED {
+		s.Observer.SignIn(SignInError)
 		s.fail(w, r, err)
 		return
 	}
+	outcome := SignInRefused
+	if code == seamless.EINVALID {
+		outcome = SignInInvalid
+	}
+	s.Observer.SignIn(outcome)
 	logger(r).Warn("sign-in refused", "code", code)
 	f := views.LoginForm{Email: c.Email, Next: c.Next, Error: seamless.ErrorMessage(err)}
 	if f.Next == "" {

@@ -65,8 +65,10 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 		case rec.status >= 400:
 			level = slog.LevelWarn
 		}
+		took := time.Since(start)
 		l.Log(r.Context(), level, "request", "method", r.Method, "route", r.Pattern,
-			"status", rec.status, "duration_ms", time.Since(start).Milliseconds())
+			"status", rec.status, "duration_ms", took.Milliseconds())
+		s.Observer.Request(r.Pattern, rec.status, took)
 	})
 }
 

@@ -71,6 +71,7 @@ type Deps struct {
 	DB        Pinger
 	Clock     seamless.Clock
 	Logger    *slog.Logger
+	Observer  Observer
 
 	// DummyHash is a valid password hash checked when an account does not
 	// exist, so that unknown and known addresses take the same time.
@@ -91,6 +92,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	}
 	if d.Clock == nil {
 		d.Clock = seamless.SystemClock{}
+	}
+	if d.Observer == nil {
+		d.Observer = nopObserver{}
 	}
 	s := &server{cfg: cfg, Deps: d}
 	s.sm = s.newSessionManager()

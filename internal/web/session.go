@@ -19,6 +19,9 @@ func (s *server) session(next http.Handler) http.Handler {
 		if v.Malformed {
 			logger(r).Warn("session cookie is not a token; removing it")
 		}
+		if v.Expired != seamless.NotExpired {
+			s.Observer.Expiry(string(v.Expired))
+		}
 		if v.Malformed || v.Expired != seamless.NotExpired {
 			s.clearCookie(w)
 		}
@@ -51,8 +54,11 @@ func (s *server) requireSession(next http.Handler) http.Handler {
 func (s *server) active(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := seamless.VisitFrom(r.Context())
-		if _, err := s.Sessions.Touch(r.Context(), v.Session); err != nil {
+		written, err := s.Sessions.Touch(r.Context(), v.Session)
+		if err != nil {
 			logger(r).Warn("session not slid", "err", err)
+		} else {
+			s.Observer.Extension(written)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -36,10 +36,12 @@ func (s *server) status(w http.ResponseWriter, r *http.Request) {
 // refresh slides the session now, for a person who is using the page.
 func (s *server) refresh(w http.ResponseWriter, r *http.Request) {
 	sess := seamless.VisitFrom(r.Context()).Session
-	if _, err := s.Sessions.Refresh(r.Context(), sess); err != nil {
+	written, err := s.Sessions.Refresh(r.Context(), sess)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.Observer.Refresh(written)
 	s.writeStatus(w, r, sess)
 }
 
