@@ -27,8 +27,9 @@ var cheapHash = password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, Ke
 
 // testApp is the whole program, serving on a free loopback port.
 type testApp struct {
-	URL   string
-	DBURL string
+	URL      string
+	DBURL    string
+	AdminURL string // "" when ADMIN_ADDR is off
 }
 
 // startApp runs `seamless serve` in-process on a fresh database with one
@@ -56,16 +57,25 @@ func startApp(t *testing.T, env map[string]string) *testApp {
 // runApp serves cfg until t ends and waits until it is listening.
 func runApp(t *testing.T, cfg config.Config, dbURL string) *testApp {
 	t.Helper()
+	return runAppWith(t, cfg, dbURL, options{})
+}
+
+// runAppWith is runApp with some options set by the test; it fills in the
+// others (logger, cheap hashes, listening hooks).
+func runAppWith(t *testing.T, cfg config.Config, dbURL string, o options) *testApp {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
+	addr, admin := make(chan string, 1), make(chan string, 1)
 	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, cfg, options{
-			logger:     seamlesstest.Logger(t),
-			listening:  func(a string) { addr <- a },
-			hashParams: &cheapHash,
-		})
-	}()
+	if o.logger == nil {
+		o.logger = seamlesstest.Logger(t)
+	}
+	if o.hashParams == nil {
+		o.hashParams = &cheapHash
+	}
+	o.listening = func(a string) { addr <- a }
+	o.adminListening = func(a string) { admin <- "http://" + a }
+	go func() { done <- serve(ctx, cfg, o) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -75,6 +85,10 @@ func runApp(t *testing.T, cfg config.Config, dbURL string) *testApp {
 	select {
 	case a := <-addr:
 		app := &testApp{URL: "http://" + a, DBURL: dbURL}
+		select {
+		case app.AdminURL = <-admin: // the admin server starts first
+		default:
+		}
 		app.waitHealthy(t)
 		return app
 	case err := <-done:

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/seamless-sessions/seamless/internal/pgtest"
+	"github.com/seamless-sessions/seamless/migrations"
+)
+
+// runCommand runs the program with args and env, as a shell would.
+func runCommand(t *testing.T, vars map[string]string, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
+		getenv: func(k string) string { return vars[k] }}
+	err := run(context.Background(), args, e)
+	if errOut.Len() > 0 {
+		t.Logf("stderr of %v:\n%s", args, errOut.String())
+	}
+	return out.String(), err
+}
+
+func TestMigrateStatus(t *testing.T) {
+	vars := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t, nil)}
+	files, _ := fs.Glob(migrations.FS, "*.sql")
+
+	out, err := runCommand(t, vars, "migrate", "status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, "pending"); n != len(files) {
+		t.Errorf("empty database: %d pending; want %d:\n%s", n, len(files), out)
+	}
+
+	out, err = runCommand(t, vars, "migrate", "up")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !strings.Contains(out, "applied "+f) {
+			t.Errorf("migrate up does not say it applied %s:\n%s", f, out)
+		}
+	}
+
+	out, err = runCommand(t, vars, "migrate", "status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied := regexp.MustCompile(`(?m)^\d+\s+\S+\.sql\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$`)
+	if n := len(applied.FindAllString(out, -1)); n != len(files) || strings.Contains(out, "pending") {
+		t.Errorf("after up: %d applied rows; want %d and none pending:\n%s", n, len(files), out)
+	}
+}
+
+func TestRequestLogLines(t *testing.T) {
+	base := startApp(t, nil)
+	var buf syncBuffer
+	cfg := testConfig(t, base.DBURL, map[string]string{"LOG_FORMAT": "json"})
+	app := runAppWith(t, cfg, base.DBURL, options{logger: newLogger(cfg, &env{stderr: &buf})})
+
+	expectStatus(t, app.URL+"/login", http.StatusOK)
+	expectStatus(t, app.URL+"/no-such-page", http.StatusNotFound)
+
+	lines := map[string]map[string]any{}
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatalf("log line is not JSON: %q", l)
+		}
+		if rec["msg"] == "request" {
+			lines[rec["route"].(string)] = rec
+		}
+	}
+	for route, level := range map[string]string{"GET /login": "INFO", "/": "WARN"} {
+		rec := lines[route]
+		if rec == nil {
+			t.Errorf("no request line for %s in:\n%s", route, buf.String())
+			continue
+		}
+		if rec["level"] != level {
+			t.Errorf("%s logged at %v; want %s", route, rec["level"], level)
+		}
+		id, _ := rec["request_id"].(string)
+		_, hasDur := rec["duration_ms"].(float64)
+		if len(id) != 16 || !hasDur || rec["status"] == nil {
+			t.Errorf("%s: request line lacks request_id, status or duration_ms: %v", route, rec)
+		}
+	}
+}
+
+func TestDevLogsAreText(t *testing.T) {
+	var buf syncBuffer
+	cfg := testConfig(t, "", map[string]string{"LOG_FORMAT": "text"})
+	newLogger(cfg, &env{stderr: &buf}).Info("request", "route", "GET /app", "status", 200)
+	if got := buf.String(); !strings.HasPrefix(got, "time=") ||
+		!strings.Contains(got, `route="GET /app" status=200`) {
+		t.Errorf("text log line = %q", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that several goroutines may write to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
