@@ -112,7 +112,7 @@ func (a *testApp) waitHealthy(t *testing.T) {
 	}
 }
 
-func createAccount(t *testing.T, dbURL, email, pw string) {
+func createAccount(t testing.TB, dbURL, email, pw string) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := postgres.Open(ctx, dbURL)

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/seamless-sessions/seamless/internal/pgtest"
+	"github.com/seamless-sessions/seamless/internal/postgres"
+)
+
+// backlogSQL adds $3 sessions for user $1 that expired before $2, and $4
+// that are live until an hour after it.
+const backlogSQL = `
+	INSERT INTO sessions (token_hash, user_id, created_at, last_seen,
+		idle_deadline, absolute_deadline, data)
+	SELECT sha256(('backlog ' || i)::bytea), $1,
+		$2::timestamptz - interval '13 hours', $2::timestamptz - interval '1 hour',
+		d, CASE WHEN i % 2 = 0 THEN d ELSE d + interval '12 hours' END, ''
+	FROM generate_series(1, $3::int + $4::int) AS i,
+		LATERAL (SELECT CASE WHEN i <= $3::int THEN $2::timestamptz - i * interval '1 ms'
+		                     ELSE $2::timestamptz + interval '1 hour' END AS d) AS deadline`
+
+// newBacklogDatabase returns a migrated database with the test account,
+// expired sessions and live ones.
+func newBacklogDatabase(t testing.TB, expired, live int) string {
+	t.Helper()
+	dbURL := pgtest.NewDatabase(t, func(ctx context.Context, url string) error {
+		return postgres.Migrate(ctx, url, nil)
+	})
+	createAccount(t, dbURL, testEmail, testPassword)
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.Pool.Exec(ctx, backlogSQL, userID(t, db), time.Now(), expired, live)
+	if err != nil {
+		t.Fatalf("insert backlog: %v", err)
+	}
+	return dbURL
+}
+
+func userID(t testing.TB, db *postgres.DB) int64 {
+	t.Helper()
+	u, err := db.UserByEmail(context.Background(), testEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+// countSessions returns how many sessions have expired and how many have not.
+func countSessions(t testing.TB, dbURL string) (expired, live int64) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE idle_deadline <= $1),
+		count(*) FILTER (WHERE idle_deadline > $1) FROM sessions`, time.Now()).Scan(&expired, &live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return expired, live
+}
+
+func TestCleanupBacklogWhileSigningIn(t *testing.T) {
+	const backlog, live = 200_000, 500
+	dbURL := newBacklogDatabase(t, backlog, live)
+	cfg := testConfig(t, dbURL, map[string]string{"ADMIN_ADDR": "127.0.0.1:0",
+		"CLEANUP_INTERVAL": "1h", "CLEANUP_BATCH": "2000"})
+	app := runAppWith(t, cfg, dbURL, options{}) // cleanup starts with the server
+
+	client := noRedirects()
+	var signIns, during int
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		c := signInHTTP(t, client, app.URL)
+		getWith(t, client, app.URL+"/app", c)
+		signIns++
+		expired, _ := countSessions(t, dbURL)
+		if expired == 0 {
+			break
+		}
+		during++
+		if time.Now().After(deadline) {
+			t.Fatalf("%d expired sessions left after 2 minutes", expired)
+		}
+	}
+	if during == 0 {
+		t.Error("the backlog was gone before the first sign-in: nothing ran during cleanup")
+	}
+	if _, got := countSessions(t, dbURL); got != live+int64(signIns) {
+		t.Errorf("%d live sessions; want the %d inserted and %d signed in", got, live, signIns)
+	}
+	scrape(t, app.AdminURL).expect(t, "seamless_cleanup_deleted_sessions_total", backlog)
+	t.Logf("%d sign-ins, %d of them while the backlog of %d drained", signIns, during, backlog)
+}
