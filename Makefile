@@ -3,7 +3,7 @@
 GO ?= go
 PKG := ./...
 
-.PHONY: run build test generate check-generated vet fmt screenshots fuzz bench clean
+.PHONY: run build test generate check-generated vet fmt screenshots fuzz bench clean docs docker-check
 
 ## run: start Seamless on http://localhost:8080 with a private PostgreSQL in ./.data
 run:
@@ -34,6 +34,21 @@ check-generated:
 ## screenshots: refresh the screenshots in docs/ with headless Chromium
 screenshots:
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestScreenshots -v ./cmd/seamless
+
+## bench: sign-in latency while cleanup drains a million expired sessions, as a ratio to a baseline
+bench:
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 30m ./cmd/seamless
+
+## docs: regenerate docs/configuration.md from the list of variables
+docs:
+	$(GO) test -count=1 -run TestConfigurationDocIsCurrent ./internal/config -update
+
+## docker-check: check Dockerfile and docker-compose.yml; also build the image where Docker runs
+docker-check:
+	$(GO) test -count=1 -run 'TestCompose|TestDockerfile' ./cmd/seamless
+	@if docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then \
+		docker compose config --quiet && docker build -t seamless:local .; \
+	else echo "docker-check: no Docker engine with compose here; checked the files with the compose loader only"; fi
 
 clean:
 	rm -rf bin

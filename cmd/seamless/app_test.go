@@ -62,7 +62,7 @@ func runApp(t *testing.T, cfg config.Config, dbURL string) *testApp {
 
 // runAppWith is runApp with some options set by the test; it fills in the
 // others (logger, cheap hashes, listening hooks).
-func runAppWith(t *testing.T, cfg config.Config, dbURL string, o options) *testApp {
+func runAppWith(t testing.TB, cfg config.Config, dbURL string, o options) *testApp {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr, admin := make(chan string, 1), make(chan string, 1)
@@ -99,7 +99,7 @@ func runAppWith(t *testing.T, cfg config.Config, dbURL string, o options) *testA
 	return nil
 }
 
-func (a *testApp) waitHealthy(t *testing.T) {
+func (a *testApp) waitHealthy(t testing.TB) {
 	t.Helper()
 	res, err := http.Get(a.URL + "/healthz")
 	if err != nil {

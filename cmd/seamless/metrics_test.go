@@ -99,7 +99,7 @@ func refresh(t *testing.T, client *http.Client, base string, c *http.Cookie) {
 // samples maps a series, written as in the text format, to its value.
 type samples map[string]float64
 
-func scrape(t *testing.T, adminURL string) samples {
+func scrape(t testing.TB, adminURL string) samples {
 	t.Helper()
 	res, err := http.Get(adminURL + "/metrics")
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 )
 
 // testConfig is the configuration of a test server on dbURL.
-func testConfig(t *testing.T, dbURL string, env map[string]string) config.Config {
+func testConfig(t testing.TB, dbURL string, env map[string]string) config.Config {
 	t.Helper()
 	vars := map[string]string{
 		"DATABASE_URL": dbURL, "ADDR": "127.0.0.1:0", "SECURE_COOKIE": "false",
