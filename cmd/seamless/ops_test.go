@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -122,4 +123,34 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func TestHealthcheckCommand(t *testing.T) {
+	app := startApp(t, nil)
+	addr := strings.TrimPrefix(app.URL, "http://")
+	out, err := runCommand(t, map[string]string{"ADDR": addr}, "healthcheck")
+	if err != nil || strings.TrimSpace(out) != "healthy" {
+		t.Errorf("healthcheck of a running server: %q, %v", out, err)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	if _, err := runCommand(t, map[string]string{"ADDR": closed}, "healthcheck"); err == nil {
+		t.Error("healthcheck succeeded with no server listening")
+	}
+
+	for addr, want := range map[string]string{
+		":8080":          "http://127.0.0.1:8080/healthz",
+		"0.0.0.0:80":     "http://127.0.0.1:80/healthz",
+		"[::]:8080":      "http://127.0.0.1:8080/healthz",
+		"localhost:9000": "http://localhost:9000/healthz",
+	} {
+		if got, err := healthURL(addr); err != nil || got != want {
+			t.Errorf("healthURL(%q) = %q, %v; want %q", addr, got, err, want)
+		}
+	}
 }
