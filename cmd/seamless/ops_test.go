@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io/fs"
 	"net"
@@ -16,24 +15,11 @@ import (
 	"github.com/seamless-sessions/seamless/migrations"
 )
 
-// runCommand runs the program with args and env, as a shell would.
-func runCommand(t *testing.T, vars map[string]string, args ...string) (string, error) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string { return vars[k] }}
-	err := run(context.Background(), args, e)
-	if errOut.Len() > 0 {
-		t.Logf("stderr of %v:\n%s", args, errOut.String())
-	}
-	return out.String(), err
-}
-
 func TestMigrateStatus(t *testing.T) {
 	vars := map[string]string{"DATABASE_URL": pgtest.NewDatabase(t, nil)}
 	files, _ := fs.Glob(migrations.FS, "*.sql")
 
-	out, err := runCommand(t, vars, "migrate", "status")
+	out, err := runWith(t, []string{"migrate", "status"}, vars, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +27,7 @@ func TestMigrateStatus(t *testing.T) {
 		t.Errorf("empty database: %d pending; want %d:\n%s", n, len(files), out)
 	}
 
-	out, err = runCommand(t, vars, "migrate", "up")
+	out, err = runWith(t, []string{"migrate", "up"}, vars, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +37,7 @@ func TestMigrateStatus(t *testing.T) {
 		}
 	}
 
-	out, err = runCommand(t, vars, "migrate", "status")
+	out, err = runWith(t, []string{"migrate", "status"}, vars, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +114,7 @@ func (s *syncBuffer) String() string {
 func TestHealthcheckCommand(t *testing.T) {
 	app := startApp(t, nil)
 	addr := strings.TrimPrefix(app.URL, "http://")
-	out, err := runCommand(t, map[string]string{"ADDR": addr}, "healthcheck")
+	out, err := runWith(t, []string{"healthcheck"}, map[string]string{"ADDR": addr}, "")
 	if err != nil || strings.TrimSpace(out) != "healthy" {
 		t.Errorf("healthcheck of a running server: %q, %v", out, err)
 	}
@@ -139,7 +125,8 @@ func TestHealthcheckCommand(t *testing.T) {
 	}
 	closed := ln.Addr().String()
 	ln.Close()
-	if _, err := runCommand(t, map[string]string{"ADDR": closed}, "healthcheck"); err == nil {
+	if _, err := runWith(t, []string{"healthcheck"},
+		map[string]string{"ADDR": closed}, ""); err == nil {
 		t.Error("healthcheck succeeded with no server listening")
 	}
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -36,7 +37,7 @@ var testPolicy = seamless.Policy{
 
 // app is a running Seamless on a real database, driven by a test clock.
 type app struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
 	db    *postgres.DB
 	dbURL string
@@ -44,7 +45,7 @@ type app struct {
 	user  *seamless.User
 }
 
-func newApp(t *testing.T, cfg web.Config) *app {
+func newApp(t testing.TB, cfg web.Config) *app {
 	t.Helper()
 	dbURL := pgtest.NewDatabase(t, func(ctx context.Context, url string) error {
 		return postgres.Migrate(ctx, url, nil)
@@ -71,11 +72,19 @@ func newApp(t *testing.T, cfg web.Config) *app {
 	h := web.NewHandler(cfg, web.Deps{
 		Users: db, Sessions: postgres.NewSessionStore(db, cfg.Policy), Passwords: hasher,
 		DB: db, Clock: clock, DummyHash: dummy,
-		Logger: seamlesstest.Logger(t),
+		Logger: testLogger(t),
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &app{t: t, url: srv.URL, db: db, dbURL: dbURL, clock: clock, user: u}
+}
+
+// testLogger shows a test's log lines when it fails; benchmarks log nothing.
+func testLogger(t testing.TB) *slog.Logger {
+	if _, ok := t.(*testing.B); ok {
+		return slog.New(slog.DiscardHandler)
+	}
+	return seamlesstest.Logger(t)
 }
 
 // browser is a cookie-keeping client that does not follow redirects and
