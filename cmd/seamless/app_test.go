@@ -36,9 +36,19 @@ type testApp struct {
 // account, with env overriding the configuration, and stops it when t ends.
 func startApp(t *testing.T, env map[string]string) *testApp {
 	t.Helper()
-	dbURL := pgtest.NewDatabase(t, func(ctx context.Context, url string) error {
-		return postgres.Migrate(ctx, url, nil)
-	})
+	dbURL := pgtest.NewDatabase(t, migrateDB)
+	cfg := testConfig(t, dbURL, env)
+	createAccount(t, dbURL, testEmail, testPassword)
+	return runApp(t, cfg, dbURL)
+}
+
+// migrateDB prepares the template of the tests' databases.
+func migrateDB(ctx context.Context, url string) error { return postgres.Migrate(ctx, url, nil) }
+
+// testConfig is the configuration of a test server on dbURL, on a free
+// loopback port, with env overriding it.
+func testConfig(t testing.TB, dbURL string, env map[string]string) config.Config {
+	t.Helper()
 	vars := map[string]string{
 		"DATABASE_URL": dbURL, "ADDR": "127.0.0.1:0", "SECURE_COOKIE": "false",
 		"ADMIN_ADDR": "off", "SHUTDOWN_TIMEOUT": "5s",
@@ -50,8 +60,7 @@ func startApp(t *testing.T, env map[string]string) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	createAccount(t, dbURL, testEmail, testPassword)
-	return runApp(t, cfg, dbURL)
+	return cfg
 }
 
 // runApp serves cfg until t ends and waits until it is listening.
@@ -115,13 +124,19 @@ func (a *testApp) waitHealthy(t testing.TB) {
 func createAccount(t testing.TB, dbURL, email, pw string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	_, err = addUser(ctx, db, password.NewHasher(cheapHash, 1), email, pw)
+	_, err := addUser(ctx, openDB(t, dbURL), password.NewHasher(cheapHash, 1), email, pw)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatal(err)
 	}
+}
+
+// openDB opens a pool on dbURL, closed when t ends.
+func openDB(t testing.TB, dbURL string) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
 }

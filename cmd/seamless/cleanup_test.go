@@ -25,17 +25,10 @@ const backlogSQL = `
 // expired sessions and live ones.
 func newBacklogDatabase(t testing.TB, expired, live int) string {
 	t.Helper()
-	dbURL := pgtest.NewDatabase(t, func(ctx context.Context, url string) error {
-		return postgres.Migrate(ctx, url, nil)
-	})
+	dbURL := pgtest.NewDatabase(t, migrateDB)
 	createAccount(t, dbURL, testEmail, testPassword)
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	_, err = db.Pool.Exec(ctx, backlogSQL, userID(t, db), time.Now(), expired, live)
+	db := openDB(t, dbURL)
+	_, err := db.Pool.Exec(context.Background(), backlogSQL, userID(t, db), time.Now(), expired, live)
 	if err != nil {
 		t.Fatalf("insert backlog: %v", err)
 	}
@@ -52,15 +45,9 @@ func userID(t testing.TB, db *postgres.DB) int64 {
 }
 
 // countSessions returns how many sessions have expired and how many have not.
-func countSessions(t testing.TB, dbURL string) (expired, live int64) {
+func countSessions(t testing.TB, db *postgres.DB) (expired, live int64) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE idle_deadline <= $1),
+	err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE idle_deadline <= $1),
 		count(*) FILTER (WHERE idle_deadline > $1) FROM sessions`, time.Now()).Scan(&expired, &live)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +62,7 @@ func TestCleanupBacklogWhileSigningIn(t *testing.T) {
 		"CLEANUP_INTERVAL": "1h", "CLEANUP_BATCH": "2000"})
 	app := runAppWith(t, cfg, dbURL, options{}) // cleanup starts with the server
 
+	db := openDB(t, dbURL)
 	client := noRedirects()
 	var signIns, during int
 	deadline := time.Now().Add(2 * time.Minute)
@@ -82,7 +70,7 @@ func TestCleanupBacklogWhileSigningIn(t *testing.T) {
 		c := signInHTTP(t, client, app.URL)
 		getWith(t, client, app.URL+"/app", c)
 		signIns++
-		expired, _ := countSessions(t, dbURL)
+		expired, _ := countSessions(t, db)
 		if expired == 0 {
 			break
 		}
@@ -94,7 +82,7 @@ func TestCleanupBacklogWhileSigningIn(t *testing.T) {
 	if during == 0 {
 		t.Error("the backlog was gone before the first sign-in: nothing ran during cleanup")
 	}
-	if _, got := countSessions(t, dbURL); got != live+int64(signIns) {
+	if _, got := countSessions(t, db); got != live+int64(signIns) {
 		t.Errorf("%d live sessions; want the %d inserted and %d signed in", got, live, signIns)
 	}
 	scrape(t, app.AdminURL).expect(t, "seamless_cleanup_deleted_sessions_total", backlog)

@@ -11,29 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seamless-sessions/seamless/internal/config"
 	"github.com/seamless-sessions/seamless/internal/pgtest"
-	"github.com/seamless-sessions/seamless/internal/postgres"
 	"github.com/seamless-sessions/seamless/internal/seamless/seamlesstest"
 	"github.com/seamless-sessions/seamless/migrations"
 )
-
-// testConfig is the configuration of a test server on dbURL.
-func testConfig(t testing.TB, dbURL string, env map[string]string) config.Config {
-	t.Helper()
-	vars := map[string]string{
-		"DATABASE_URL": dbURL, "ADDR": "127.0.0.1:0", "SECURE_COOKIE": "false",
-		"ADMIN_ADDR": "off", "SHUTDOWN_TIMEOUT": "5s",
-	}
-	for k, v := range env {
-		vars[k] = v
-	}
-	cfg, err := config.Load(func(k string) string { return vars[k] }, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
 
 func TestReplicasMigrateOnce(t *testing.T) {
 	dbURL := pgtest.NewDatabase(t, nil) // empty: no schema at all
@@ -80,12 +61,7 @@ func checkAppliedOnce(t *testing.T, dbURL string) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no migrations found (%v)", err)
 	}
-	db, err := postgres.Open(context.Background(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Pool.Query(context.Background(), `SELECT version_id, count(*)
+	rows, err := openDB(t, dbURL).Pool.Query(context.Background(), `SELECT version_id, count(*)
 		FROM goose_db_version WHERE version_id > 0 GROUP BY version_id ORDER BY version_id`)
 	if err != nil {
 		t.Fatal(err)

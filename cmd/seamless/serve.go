@@ -83,26 +83,31 @@ func serve(ctx context.Context, cfg config.Config, o options) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
-		ReadTimeout:       cfg.ReadTimeout,
-		WriteTimeout:      cfg.WriteTimeout,
-		IdleTimeout:       cfg.ConnIdleTimeout,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
 	stopAdmin, err := startAdmin(cfg, m, log, o)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	defer stopAdmin()
-	defer startCleanup(ctx, cfg, db, m, log)()
+	stopCleanup := startCleanup(ctx, cfg, db, m, log)
+	defer stopCleanup()
 	log.Info("listening", "addr", "http://"+ln.Addr().String())
 	if o.listening != nil {
 		o.listening(ln.Addr().String())
 	}
-	return serveUntilDone(ctx, srv, ln, cfg.ShutdownTimeout, log)
+	return serveUntilDone(ctx, newServer(cfg, handler, log), ln, cfg.ShutdownTimeout, log)
+}
+
+// newServer is the public HTTP server, with the configured time limits.
+func newServer(cfg config.Config, h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.ConnIdleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 func newHandler(ctx context.Context, cfg config.Config, db *postgres.DB,
