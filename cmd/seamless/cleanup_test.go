@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,7 +62,8 @@ func TestCleanupBacklogWhileSigningIn(t *testing.T) {
 	dbURL := newBacklogDatabase(t, backlog, live)
 	cfg := testConfig(t, dbURL, map[string]string{"ADMIN_ADDR": "127.0.0.1:0",
 		"CLEANUP_INTERVAL": "1h", "CLEANUP_BATCH": "2000"})
-	app := runAppWith(t, cfg, dbURL, options{}) // cleanup starts with the server
+	var logs syncBuffer
+	app := runAppWith(t, cfg, dbURL, options{logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 
 	db := openDB(t, dbURL)
 	client := noRedirects()
@@ -82,6 +85,9 @@ func TestCleanupBacklogWhileSigningIn(t *testing.T) {
 	if during == 0 {
 		t.Error("the backlog was gone before the first sign-in: nothing ran during cleanup")
 	}
+	waitFor(t, time.Minute, "the cleanup run to end", func() bool {
+		return strings.Contains(logs.String(), `"msg":"expired sessions deleted"`)
+	})
 	if _, got := countSessions(t, db); got != live+int64(signIns) {
 		t.Errorf("%d live sessions; want the %d inserted and %d signed in", got, live, signIns)
 	}
