@@ -69,3 +69,47 @@ func TestFailedMigrationKeepsPreviousSchema(t *testing.T) {
 		t.Errorf("recorded version %d (%v); want 1", version, err)
 	}
 }
+
+// slowMigration holds its transaction long enough that replicas starting
+// together would all be inside it at once, were it not for the lock.
+var slowMigration = fstest.MapFS{
+	"00001_slow.sql": {Data: []byte(`-- +goose Up
+SELECT pg_sleep(0.5);
+CREATE TABLE slow (id bigint PRIMARY KEY);
+INSERT INTO slow VALUES (1);
+-- +goose Down
+DROP TABLE slow;
+`)},
+}
+
+func TestConcurrentMigratorsApplyOnce(t *testing.T) {
+	url := pgtest.NewDatabase(t, nil)
+	ctx := context.Background()
+	const replicas = 3
+	applied := make(chan int, replicas)
+	errs := make(chan error, replicas)
+	for range replicas {
+		go func() {
+			m, err := postgres.NewMigratorFS(url, slowMigration, nil)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer m.Close()
+			res, err := m.Up(ctx)
+			applied <- len(res)
+			errs <- err
+		}()
+	}
+	total := 0
+	for range replicas {
+		if err := <-errs; err != nil {
+			t.Errorf("a replica failed to migrate: %v", err)
+			continue
+		}
+		total += <-applied
+	}
+	if total != 1 {
+		t.Errorf("the migration was applied %d times; want once", total)
+	}
+}
