@@ -155,8 +155,13 @@ func TestDockerfileBuildsLikeMake(t *testing.T) {
 		t.Errorf("Dockerfile builds with\n\t%s\nbut make build with\n\t%s", docker, makeCmd)
 	}
 
+	goVersion := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).
+		FindStringSubmatch(readRepoFile(t, "go.mod"))
+	if goVersion == nil {
+		t.Fatal("go.mod has no go directive")
+	}
 	file := readRepoFile(t, "Dockerfile")
-	for _, want := range []string{"FROM golang:1.26 AS build", "USER nonroot",
+	for _, want := range []string{"FROM golang:" + goVersion[1] + " AS build", "USER nonroot",
 		`HEALTHCHECK`, `"/usr/local/bin/seamless", "healthcheck"`, "COPY --from=build"} {
 		if !strings.Contains(file, want) {
 			t.Errorf("Dockerfile lacks %q", want)
