@@ -28,7 +28,8 @@ const deleteExpiredSQL = `
 	    FOR UPDATE SKIP LOCKED)`
 
 // Cleaner deletes expired sessions. Expired sessions are already refused
-// when read; deleting them only keeps the table small.
+// when read; deleting them only keeps the table small. A run holds one
+// connection of the pool (the one with the lock) until the backlog is gone.
 type Cleaner struct {
 	DB *DB
 
