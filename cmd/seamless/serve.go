@@ -104,6 +104,7 @@ func newHandler(ctx context.Context, cfg config.Config, db *postgres.DB, o optio
 	if err != nil {
 		return nil, err
 	}
+	store := postgres.NewSessionStore(db, cfg.Policy)
 	return web.NewHandler(web.Config{
 		Policy:       cfg.Policy,
 		PollInterval: cfg.PollInterval,
@@ -111,8 +112,12 @@ func newHandler(ctx context.Context, cfg config.Config, db *postgres.DB, o optio
 		TrustProxy:   cfg.TrustProxy,
 	}, web.Deps{
 		Users:     db,
-		Sessions:  postgres.NewSessionStore(db, cfg.Policy),
+		Sessions:  store,
 		Passwords: hasher,
+		Audit:     db,
+		Throttle:  postgres.NewThrottle(db),
+		Devices:   store,
+		Accounts:  db,
 		DB:        db,
 		Clock:     db.Clock,
 		Logger:    o.logger,

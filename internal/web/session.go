@@ -20,6 +20,7 @@ func (s *server) session(next http.Handler) http.Handler {
 			logger(r).Warn("session cookie is not a token; removing it")
 		}
 		if v.Malformed || v.Expired != seamless.NotExpired {
+			s.recordExpiry(r, v)
 			s.clearCookie(w)
 		}
 		next.ServeHTTP(w, r)

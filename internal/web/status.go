@@ -40,6 +40,7 @@ func (s *server) refresh(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.audit(r, seamless.EventRefresh, sess, seamless.Event{})
 	s.writeStatus(w, r, sess)
 }
 

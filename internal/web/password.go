@@ -1,0 +1,103 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/seamless-sessions/seamless/internal/seamless"
+	"github.com/seamless-sessions/seamless/views"
+)
+
+// Accounts changes account details.
+type Accounts interface {
+	SetPassword(ctx context.Context, userID int64, hash string) error
+}
+
+func (s *server) passwordForm(w http.ResponseWriter, r *http.Request) {
+	s.renderPassword(w, r, http.StatusOK, "", "")
+}
+
+func (s *server) renderPassword(w http.ResponseWriter, r *http.Request, status int, msg, notice string) {
+	u, err := s.Users.UserByID(r.Context(), seamless.VisitFrom(r.Context()).Session.UserID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, views.Password(views.PasswordForm{
+		Email: u.Email, Error: msg, Notice: notice,
+	}))
+}
+
+// changePassword checks the current password, stores the new one, ends
+// every other session of the account and gives this browser a new token
+// that keeps the old absolute deadline.
+func (s *server) changePassword(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := s.setPassword(r); err != nil {
+		code := seamless.ErrorCode(err)
+		if code != seamless.EINVALID && code != seamless.EUNAUTHORIZED {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderPassword(w, r, statusOf[code], seamless.ErrorMessage(err), "")
+		return
+	}
+	s.renderPassword(w, r, http.StatusOK, "",
+		"Your password was changed. Every other session was signed out.")
+}
+
+func (s *server) setPassword(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return badForm(err)
+	}
+	cur := seamless.VisitFrom(r.Context()).Session
+	u, err := s.Users.UserByID(r.Context(), cur.UserID)
+	if err != nil {
+		return err
+	}
+	hash, err := s.newHash(r, u)
+	if err != nil {
+		return err
+	}
+	if err := s.Accounts.SetPassword(r.Context(), u.ID, hash); err != nil {
+		return err
+	}
+	if _, err := s.Devices.RevokeOthers(r.Context(), u.ID, cur.ID); err != nil {
+		return err
+	}
+	s.audit(r, seamless.EventPasswordChanged, cur, seamless.Event{})
+	return s.renewToken(r, cur)
+}
+
+// newHash checks the form's current password and hashes the new one.
+func (s *server) newHash(r *http.Request, u *seamless.User) (string, error) {
+	current, next := r.PostForm.Get("current"), r.PostForm.Get("new")
+	if len(current) > seamless.MaxPasswordLength {
+		return "", seamless.Errorf(seamless.EUNAUTHORIZED, "Your current password is not right.")
+	}
+	ok, err := s.Passwords.Verify(r.Context(), current, u.PasswordHash)
+	if err != nil {
+		return "", err
+	} else if !ok {
+		return "", seamless.Errorf(seamless.EUNAUTHORIZED, "Your current password is not right.")
+	}
+	if err := seamless.ValidatePassword(next); err != nil {
+		return "", err
+	}
+	return s.Passwords.Hash(r.Context(), next)
+}
+
+// renewToken replaces this browser's token after a privilege change. The
+// new session keeps the old absolute deadline, so renewal never lengthens
+// a session.
+func (s *server) renewToken(r *http.Request, cur *seamless.Session) error {
+	ctx := r.Context()
+	if err := s.sm.RenewToken(ctx); err != nil {
+		return err
+	}
+	v := seamless.VisitFrom(ctx)
+	v.Session, v.NewUserID, v.Remember = nil, cur.UserID, cur.Remember
+	v.KeepAbsolute = cur.AbsoluteDeadline
+	s.sm.Put(ctx, "user_id", cur.UserID)
+	return nil
+}
