@@ -115,7 +115,7 @@ func (s *server) signIn(r *http.Request, u *seamless.User, c credentials) error 
 			logger(r).Warn("sign-in throttle not reset", "err", err)
 		}
 	}
-	id := tokenID(s.sm.Token(r.Context()))
+	id := TokenID(s.sm.Token(r.Context()))
 	s.audit(r, seamless.EventSignIn, nil, seamless.Event{UserID: u.ID, SessionID: id})
 	logger(r).Info("signed in", "user_id", u.ID)
 	return nil

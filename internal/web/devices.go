@@ -21,9 +21,10 @@ type Devices interface {
 	RevokeOthers(ctx context.Context, userID int64, exceptID string) (int, error)
 }
 
-// tokenID returns the public ID of the session with token: the hex SHA-256
-// the store keys it by.
-func tokenID(token string) string {
+// TokenID returns the public ID of the session with token: the hex
+// SHA-256 the store keys it by. Logs and the audit trail name sessions by
+// it, never by the token.
+func TokenID(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
 }

@@ -14,18 +14,12 @@ type Accounts interface {
 }
 
 func (s *server) passwordForm(w http.ResponseWriter, r *http.Request) {
-	s.renderPassword(w, r, http.StatusOK, "", "")
-}
-
-func (s *server) renderPassword(w http.ResponseWriter, r *http.Request, status int, msg, notice string) {
 	u, err := s.Users.UserByID(r.Context(), seamless.VisitFrom(r.Context()).Session.UserID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, views.Password(views.PasswordForm{
-		Email: u.Email, Error: msg, Notice: notice,
-	}))
+	s.render(w, r, http.StatusOK, views.Password(views.PasswordForm{Email: u.Email}))
 }
 
 // changePassword checks the current password, stores the new one, ends
@@ -33,27 +27,30 @@ func (s *server) renderPassword(w http.ResponseWriter, r *http.Request, status i
 // that keeps the old absolute deadline.
 func (s *server) changePassword(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := s.setPassword(r); err != nil {
-		code := seamless.ErrorCode(err)
-		if code != seamless.EINVALID && code != seamless.EUNAUTHORIZED {
-			s.fail(w, r, err)
-			return
-		}
-		s.renderPassword(w, r, statusOf[code], seamless.ErrorMessage(err), "")
-		return
-	}
-	s.renderPassword(w, r, http.StatusOK, "",
-		"Your password was changed. Every other session was signed out.")
-}
-
-func (s *server) setPassword(r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return badForm(err)
-	}
 	cur := seamless.VisitFrom(r.Context()).Session
 	u, err := s.Users.UserByID(r.Context(), cur.UserID)
 	if err != nil {
-		return err
+		s.fail(w, r, err)
+		return
+	}
+	f := views.PasswordForm{Email: u.Email}
+	err = s.setPassword(r, u, cur)
+	code, status := seamless.ErrorCode(err), http.StatusOK
+	switch {
+	case err == nil:
+		f.Notice = "Your password was changed. Every other session was signed out."
+	case code == seamless.EINVALID || code == seamless.EUNAUTHORIZED:
+		f.Error, status = seamless.ErrorMessage(err), statusOf[code]
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status, views.Password(f))
+}
+
+func (s *server) setPassword(r *http.Request, u *seamless.User, cur *seamless.Session) error {
+	if err := r.ParseForm(); err != nil {
+		return badForm(err)
 	}
 	hash, err := s.newHash(r, u)
 	if err != nil {
