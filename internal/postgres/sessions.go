@@ -40,12 +40,14 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// ValidToken reports whether s has the form of a session token.
+// ValidToken reports whether s has the form of a session token: 32 bytes
+// in canonical unpadded base64url. Anything else is refused before it
+// reaches the database.
 func ValidToken(s string) bool {
 	if len(s) != TokenLen {
 		return false
 	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	return err == nil && len(b) == 32
 }
 

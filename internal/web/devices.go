@@ -103,6 +103,7 @@ func maskIP(s string) string {
 	if err != nil {
 		return "unknown"
 	}
+	a = a.Unmap().WithZone("")
 	if a.Is4() {
 		b := a.As4()
 		return fmt.Sprintf("%d.%d.%d.x", b[0], b[1], b[2])
