@@ -6,6 +6,8 @@
 //	seamless dev                   run with a private PostgreSQL under ./.data
 //	seamless migrate up|down|status
 //	seamless user add EMAIL        create an account; the password is read from stdin
+//	seamless sessions list|revoke --user EMAIL [--all | --id ID]
+//	seamless audit --user EMAIL    print an account's security events
 package main
 
 import (
@@ -47,6 +49,10 @@ Usage:
   seamless dev                     run locally with a private PostgreSQL under ./.data
   seamless migrate up|down|status  manage the database schema
   seamless user add EMAIL          create an account; the password comes from stdin
+  seamless sessions list --user EMAIL
+  seamless sessions revoke --user EMAIL --all | --id ID
+                                   list or end an account's sessions
+  seamless audit --user EMAIL      print an account's security events
 `
 
 func run(ctx context.Context, args []string, e *env) error {
@@ -64,6 +70,10 @@ func run(ctx context.Context, args []string, e *env) error {
 		return runMigrate(ctx, rest, e)
 	case "user":
 		return runUser(ctx, rest, e)
+	case "sessions":
+		return runSessions(ctx, rest, e)
+	case "audit":
+		return runAudit(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil
