@@ -550,3 +550,29 @@ func (a *app) strings(sql string) []string {
 	}
 	return out
 }
+
+// TestEveryResponseCarriesSecurityHeaders checks pages, redirects, errors,
+// JSON and static files alike.
+func TestEveryResponseCarriesSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, web.Config{SecureCookie: true})
+	b := a.browser()
+	for _, path := range []string{"/", "/login", "/app", "/no-such-page", "/healthz", "/auth/session"} {
+		res := b.get(path, nil)
+		h := res.Header
+		csp := h.Get("Content-Security-Policy")
+		for _, want := range []string{"frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("GET %s: CSP %q lacks %s", path, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-") {
+			t.Errorf("GET %s: CSP %q allows unsafe sources", path, csp)
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") == "" ||
+			!strings.Contains(h.Get("Strict-Transport-Security"), "includeSubDomains") {
+			t.Errorf("GET %s: nosniff %q, Referrer-Policy %q, HSTS %q", path,
+				h.Get("X-Content-Type-Options"), h.Get("Referrer-Policy"), h.Get("Strict-Transport-Security"))
+		}
+	}
+}
