@@ -32,8 +32,11 @@ func TestBrowserEndAnotherSession(t *testing.T) {
 		t.Fatalf("this session is described as %q; want the browser named", mine)
 	}
 
-	bt.Step(t, laptop, "end the phone's session",
-		chromedp.Click("li.session:not([data-current]) form button"))
+	other := "li.session:not([data-current]) form"
+	bt.Step(t, laptop, "end the phone's session, confirming the password", chromedp.Steps(
+		chromedp.SendKeys(other+` input[name="password"]`, testPassword),
+		chromedp.Click(other+" button"),
+	))
 	bt.Step(t, laptop, "see the confirmation", chromedp.WaitVisible("#sessions-notice"))
 
 	waitFor(t, 5*time.Second, "the phone's next poll to send it to sign in", func() bool {

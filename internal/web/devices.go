@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
@@ -31,68 +32,109 @@ func TokenID(token string) string {
 
 // sessionsPage lists the signed-in person's sessions.
 func (s *server) sessionsPage(w http.ResponseWriter, r *http.Request) {
-	s.renderSessions(w, r, "")
+	u, err := s.Users.UserByID(r.Context(), seamless.VisitFrom(r.Context()).Session.UserID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderSessions(w, r, u, http.StatusOK, views.SessionsPage{})
 }
 
-func (s *server) renderSessions(w http.ResponseWriter, r *http.Request, notice string) {
+func (s *server) renderSessions(w http.ResponseWriter, r *http.Request, u *seamless.User,
+	status int, p views.SessionsPage) {
+	cur := seamless.VisitFrom(r.Context()).Session
+	list, err := s.Devices.SessionsByUser(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Email = u.Email
+	for _, x := range list {
+		p.Sessions = append(p.Sessions, s.deviceRow(x, cur))
+	}
+	s.render(w, r, status, views.Sessions(p))
+}
+
+func (s *server) deviceRow(x, cur *seamless.Session) views.DeviceRow {
+	browser, system := describeAgent(x.UserAgent)
+	return views.DeviceRow{
+		ID: x.ID, Browser: browser, System: system, Address: maskIP(x.ClientIP),
+		Started: x.CreatedAt, LastActive: x.LastSeen, Current: cur != nil && x.ID == cur.ID,
+	}
+}
+
+// revokeSession ends one of the person's sessions, after they confirm
+// their password. Ending the current one is signing out.
+func (s *server) revokeSession(w http.ResponseWriter, r *http.Request) {
+	s.confirmed(w, r, func(cur *seamless.Session) (string, error) {
+		id := r.PathValue("id")
+		if id == cur.ID {
+			return "", errSignOut
+		}
+		ok, err := s.Devices.RevokeOwn(r.Context(), cur.UserID, id)
+		if err != nil || !ok {
+			return "That session had already ended.", err
+		}
+		s.audit(r, seamless.EventRevoked, cur, seamless.Event{Detail: "ended " + id})
+		return "The session was ended. That browser must sign in again.", nil
+	})
+}
+
+// revokeOthers ends every session of the person but this one, after they
+// confirm their password.
+func (s *server) revokeOthers(w http.ResponseWriter, r *http.Request) {
+	s.confirmed(w, r, func(cur *seamless.Session) (string, error) {
+		n, err := s.Devices.RevokeOthers(r.Context(), cur.UserID, cur.ID)
+		if err != nil {
+			return "", err
+		}
+		s.audit(r, seamless.EventRevoked, cur, seamless.Event{Detail: "ended all others"})
+		return plural(n, "other session was", "other sessions were") + " ended.", nil
+	})
+}
+
+// errSignOut asks confirmed to sign the person out instead.
+var errSignOut = errors.New("sign out")
+
+// confirmed runs end, which ends sessions, once the form's password is
+// right, and shows the sessions page with its notice or the error.
+func (s *server) confirmed(w http.ResponseWriter, r *http.Request,
+	end func(cur *seamless.Session) (string, error)) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	cur := seamless.VisitFrom(r.Context()).Session
 	u, err := s.Users.UserByID(r.Context(), cur.UserID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.Devices.SessionsByUser(r.Context(), cur.UserID)
-	if err != nil {
-		s.fail(w, r, err)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, badForm(err))
 		return
 	}
-	p := views.SessionsPage{Email: u.Email, Notice: notice}
-	for _, x := range list {
-		p.Sessions = append(p.Sessions, s.deviceRow(x, cur.ID))
+	if err := s.reauthenticate(r, u, r.PostForm.Get("password")); err != nil {
+		s.sessionsError(w, r, u, err)
+		return
 	}
-	s.render(w, r, http.StatusOK, views.Sessions(p))
-}
-
-func (s *server) deviceRow(x *seamless.Session, current string) views.DeviceRow {
-	browser, system := describeAgent(x.UserAgent)
-	return views.DeviceRow{
-		ID: x.ID, Browser: browser, System: system, Address: maskIP(x.ClientIP),
-		Started: x.CreatedAt, LastActive: x.LastSeen, Current: x.ID == current,
-	}
-}
-
-// revokeSession ends one of the person's sessions. Ending the current one
-// is signing out.
-func (s *server) revokeSession(w http.ResponseWriter, r *http.Request) {
-	cur := seamless.VisitFrom(r.Context()).Session
-	id := r.PathValue("id")
-	if id == cur.ID {
+	notice, err := end(cur)
+	if errors.Is(err, errSignOut) {
 		s.logout(w, r)
 		return
-	}
-	ok, err := s.Devices.RevokeOwn(r.Context(), cur.UserID, id)
-	if err != nil {
+	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	notice := "That session had already ended."
-	if ok {
-		notice = "The session was ended. That browser must sign in again."
-		s.audit(r, seamless.EventRevoked, cur, seamless.Event{Detail: "ended " + id})
-	}
-	s.renderSessions(w, r, notice)
+	s.renderSessions(w, r, u, http.StatusOK, views.SessionsPage{Notice: notice})
 }
 
-// revokeOthers ends every session of the person but this one.
-func (s *server) revokeOthers(w http.ResponseWriter, r *http.Request) {
-	cur := seamless.VisitFrom(r.Context()).Session
-	n, err := s.Devices.RevokeOthers(r.Context(), cur.UserID, cur.ID)
-	if err != nil {
+// sessionsError shows the sessions page again with a person's mistake, or
+// hands a server fault to fail.
+func (s *server) sessionsError(w http.ResponseWriter, r *http.Request, u *seamless.User, err error) {
+	code := seamless.ErrorCode(err)
+	if code != seamless.EUNAUTHORIZED && code != seamless.ETHROTTLED {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r, seamless.EventRevoked, cur, seamless.Event{Detail: "ended all others"})
-	s.renderSessions(w, r, plural(n, "other session was", "other sessions were")+" ended.")
+	s.renderSessions(w, r, u, statusOf[code], views.SessionsPage{Error: seamless.ErrorMessage(err)})
 }
 
 // maskIP hides the host part of an address: the last octet of IPv4, all

@@ -39,7 +39,7 @@ func (s *server) changePassword(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		f.Notice = "Your password was changed. Every other session was signed out."
-	case code == seamless.EINVALID || code == seamless.EUNAUTHORIZED:
+	case code == seamless.EINVALID || code == seamless.EUNAUTHORIZED || code == seamless.ETHROTTLED:
 		f.Error, status = seamless.ErrorMessage(err), statusOf[code]
 	default:
 		s.fail(w, r, err)
@@ -68,16 +68,10 @@ func (s *server) setPassword(r *http.Request, u *seamless.User, cur *seamless.Se
 
 // newHash checks the form's current password and hashes the new one.
 func (s *server) newHash(r *http.Request, u *seamless.User) (string, error) {
-	current, next := r.PostForm.Get("current"), r.PostForm.Get("new")
-	if len(current) > seamless.MaxPasswordLength {
-		return "", seamless.Errorf(seamless.EUNAUTHORIZED, "Your current password is not right.")
-	}
-	ok, err := s.Passwords.Verify(r.Context(), current, u.PasswordHash)
-	if err != nil {
+	if err := s.reauthenticate(r, u, r.PostForm.Get("current")); err != nil {
 		return "", err
-	} else if !ok {
-		return "", seamless.Errorf(seamless.EUNAUTHORIZED, "Your current password is not right.")
 	}
+	next := r.PostForm.Get("new")
 	if err := seamless.ValidatePassword(next); err != nil {
 		return "", err
 	}

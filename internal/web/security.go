@@ -112,3 +112,31 @@ func (s *server) tooMany(w http.ResponseWriter, r *http.Request, c credentials, 
 		"Too many attempts. Try again in %d seconds.", secs)
 	s.loginFailed(w, r, c, err)
 }
+
+// reauthenticate checks the password of the signed-in person u before a
+// sensitive change. Wrong guesses count against the account's throttle, so
+// a stolen session cannot be used to guess the password.
+func (s *server) reauthenticate(r *http.Request, u *seamless.User, pw string) error {
+	wait, err := s.throttled(r, u.Email)
+	if err != nil {
+		return err
+	} else if wait > 0 {
+		return seamless.Errorf(seamless.ETHROTTLED,
+			"Too many attempts. Try again in %d seconds.", int(math.Ceil(wait.Seconds())))
+	}
+	ok := false
+	if len(pw) <= seamless.MaxPasswordLength {
+		if ok, err = s.Passwords.Verify(r.Context(), pw, u.PasswordHash); err != nil {
+			return fmt.Errorf("verify password: %w", err)
+		}
+	}
+	if ok {
+		return nil
+	}
+	if err := s.countFailure(r, u.Email); err != nil {
+		return err
+	}
+	s.audit(r, seamless.EventSignInFailed, seamless.VisitFrom(r.Context()).Session,
+		seamless.Event{Email: u.Email, Detail: "password confirmation"})
+	return seamless.Errorf(seamless.EUNAUTHORIZED, "Your password is not right.")
+}

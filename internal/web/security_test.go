@@ -60,7 +60,7 @@ func TestRevokedSessionRefusedOnEveryReplica(t *testing.T) {
 	if !strings.Contains(page.body, "This session") || strings.Count(page.body, `class="session"`) != 2 {
 		t.Fatalf("sessions page does not list both sessions with a marker:\n%s", page.body)
 	}
-	res := laptop.do(http.MethodPost, "/sessions/"+phone.sessionID()+"/revoke", url.Values{}, nil)
+	res := laptop.do(http.MethodPost, "/sessions/"+phone.sessionID()+"/revoke", confirm, nil)
 	if res.StatusCode != http.StatusOK || !strings.Contains(res.body, "The session was ended") {
 		t.Fatalf("revoke: %d\n%s", res.StatusCode, res.body)
 	}
@@ -75,6 +75,32 @@ func TestRevokedSessionRefusedOnEveryReplica(t *testing.T) {
 	}
 }
 
+// confirm is the form that ends sessions: it carries the password again.
+var confirm = url.Values{"password": {testPassword}}
+
+func TestEndingSessionsNeedsThePassword(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, throttled)
+	me, other := a.browser(), a.browser()
+	me.signIn("/app")
+	other.signIn("/app")
+	for _, path := range []string{"/sessions/revoke-others", "/sessions/" + other.sessionID() + "/revoke"} {
+		res := me.do(http.MethodPost, path, url.Values{"password": {"a guess"}}, nil)
+		if res.StatusCode != http.StatusUnauthorized || !strings.Contains(res.body, "Your password is not right") {
+			t.Fatalf("POST %s with a wrong password: %d; want 401 saying so", path, res.StatusCode)
+		}
+	}
+	if res := other.get("/app", nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("a wrong password ended a session: %d", res.StatusCode)
+	}
+	me.do(http.MethodPost, "/account/password", url.Values{"current": {"a guess"}, "new": {"x"}}, nil)
+	res := me.do(http.MethodPost, "/sessions/revoke-others", confirm, nil)
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.body, "Try again in") {
+		t.Fatalf("after three guesses through a session: %d; want 429 (they count against the account)",
+			res.StatusCode)
+	}
+}
+
 func TestRevokeOnlyOwnSessions(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, web.Config{})
@@ -82,8 +108,8 @@ func TestRevokeOnlyOwnSessions(t *testing.T) {
 	ada.signIn("/app")
 	a.addUser("mallory@example.com")
 	mallory.signInAs("mallory@example.com")
-	mallory.do(http.MethodPost, "/sessions/"+ada.sessionID()+"/revoke", url.Values{}, nil)
-	mallory.do(http.MethodPost, "/sessions/revoke-others", url.Values{}, nil)
+	mallory.do(http.MethodPost, "/sessions/"+ada.sessionID()+"/revoke", confirm, nil)
+	mallory.do(http.MethodPost, "/sessions/revoke-others", confirm, nil)
 	if res := ada.get("/app", nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("another account ended Ada's session: /app %d", res.StatusCode)
 	}
@@ -96,7 +122,7 @@ func TestRevokeOthers(t *testing.T) {
 	for _, b := range []*browser{b1, b2, keep} {
 		b.signIn("/app")
 	}
-	res := keep.do(http.MethodPost, "/sessions/revoke-others", url.Values{}, nil)
+	res := keep.do(http.MethodPost, "/sessions/revoke-others", confirm, nil)
 	if !strings.Contains(res.body, "2 other sessions were ended") {
 		t.Fatalf("revoke others: %d\n%s", res.StatusCode, res.body)
 	}
@@ -420,7 +446,7 @@ func TestUnsafeRoutesRefuseCrossSite(t *testing.T) {
 	if b.get("/app", nil).StatusCode != http.StatusOK || victim.get("/app", nil).StatusCode != http.StatusOK {
 		t.Fatal("a GET changed a session")
 	}
-	res := b.do(http.MethodPost, "/sessions/revoke-others", url.Values{}, nil)
+	res := b.do(http.MethodPost, "/sessions/revoke-others", confirm, nil)
 	if res.StatusCode != http.StatusOK || victim.get("/app", nil).StatusCode != http.StatusSeeOther {
 		t.Fatalf("same-origin revoke-others: %d; want 200 and the other session ended", res.StatusCode)
 	}
