@@ -3,7 +3,7 @@
 GO ?= go
 PKG := ./...
 
-.PHONY: run build test generate check-generated vet fmt screenshots fuzz bench clean
+.PHONY: run build test generate check-generated vet screenshots bench fuzz clean
 
 ## run: start Seamless on http://localhost:8080 with a private PostgreSQL in ./.data
 run:
@@ -45,6 +45,10 @@ vet:
 check-generated:
 	@$(GO) tool templ generate -path views >/dev/null 2>&1
 	@git diff --quiet -- views || { echo "views/*_templ.go are stale: run make generate and commit"; git --no-pager diff --stat -- views; exit 1; }
+
+## bench: benchmarks, each reported as a ratio against a baseline run in the same invocation
+bench:
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 4000x ./internal/web/
 
 ## screenshots: refresh the screenshots in docs/ with headless Chromium
 screenshots:

@@ -37,7 +37,7 @@ var testPolicy = seamless.Policy{
 
 // app is a running Seamless on a real database, driven by a test clock.
 type app struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
 	db    *postgres.DB
 	dbURL string
@@ -49,7 +49,7 @@ type app struct {
 	dummy  string
 }
 
-func newApp(t *testing.T, cfg web.Config) *app {
+func newApp(t testing.TB, cfg web.Config) *app {
 	t.Helper()
 	dbURL := pgtest.NewDatabase(t, func(ctx context.Context, url string) error {
 		return postgres.Migrate(ctx, url, nil)
@@ -74,7 +74,7 @@ func newApp(t *testing.T, cfg web.Config) *app {
 		cfg.Policy = testPolicy
 	}
 	a := &app{t: t, db: db, dbURL: dbURL, clock: clock, user: u, cfg: cfg, hasher: hasher, dummy: dummy}
-	a.url = a.replica(seamlesstest.Logger(t))
+	a.url = a.replica(testLogger(t))
 	return a
 }
 
@@ -91,6 +91,14 @@ func (a *app) replica(log *slog.Logger) string {
 	srv := httptest.NewServer(h)
 	a.t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// testLogger shows a test's log lines when it fails; benchmarks log nothing.
+func testLogger(t testing.TB) *slog.Logger {
+	if _, ok := t.(*testing.B); ok {
+		return slog.New(slog.DiscardHandler)
+	}
+	return seamlesstest.Logger(t)
 }
 
 // browser is a cookie-keeping client that does not follow redirects and

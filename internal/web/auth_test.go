@@ -337,3 +337,24 @@ func TestSecurityHeaders(t *testing.T) {
 		t.Errorf("CSP allows inline code: %s", csp)
 	}
 }
+
+func TestStaticFiles(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, web.Config{})
+	b := a.browser()
+	page := b.get("/login", nil)
+	i := strings.Index(page.body, "/static/app.css?v=")
+	if i < 0 {
+		t.Fatal("page links no versioned stylesheet")
+	}
+	href := page.body[i : i+strings.IndexByte(page.body[i:], '"')]
+	res := b.get(href, nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("GET %s: %d, Cache-Control %q", href, res.StatusCode, res.Header.Get("Cache-Control"))
+	}
+	for _, p := range []string{"/static/", "/static/vendor/"} {
+		if res := b.get(p, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d; want 404, no listing", p, res.StatusCode)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/seamless-sessions/seamless/views"
 )
@@ -12,6 +13,10 @@ import (
 func staticFiles(fsys fs.FS) http.Handler {
 	files := http.FileServerFS(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r) // no directory listings
+			return
+		}
 		v := r.URL.Query().Get("v")
 		if v != "" && v == views.AssetVersion(r.URL.Path) {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
