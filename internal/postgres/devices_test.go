@@ -22,7 +22,8 @@ func TestDeletingAccountEndsItsSessions(t *testing.T) {
 func TestRevokeOthersKeepsOne(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	keep, drop1, drop2 := f.create(t, &seamless.Visit{}), f.create(t, &seamless.Visit{}), f.create(t, &seamless.Visit{})
+	keep := f.create(t, &seamless.Visit{})
+	drop1, drop2 := f.create(t, &seamless.Visit{}), f.create(t, &seamless.Visit{})
 	v, _ := f.load(t, keep)
 	list, err := f.st.SessionsByUser(context.Background(), f.user.ID)
 	if err != nil || len(list) != 3 {

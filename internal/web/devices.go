@@ -30,9 +30,17 @@ func TokenID(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// signedInUser returns the account and session of a request that passed
+// requireSession.
+func (s *server) signedInUser(r *http.Request) (*seamless.User, *seamless.Session, error) {
+	cur := seamless.VisitFrom(r.Context()).Session
+	u, err := s.Users.UserByID(r.Context(), cur.UserID)
+	return u, cur, err
+}
+
 // sessionsPage lists the signed-in person's sessions.
 func (s *server) sessionsPage(w http.ResponseWriter, r *http.Request) {
-	u, err := s.Users.UserByID(r.Context(), seamless.VisitFrom(r.Context()).Session.UserID)
+	u, _, err := s.signedInUser(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -101,8 +109,7 @@ var errSignOut = errors.New("sign out")
 func (s *server) confirmed(w http.ResponseWriter, r *http.Request,
 	end func(cur *seamless.Session) (string, error)) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	cur := seamless.VisitFrom(r.Context()).Session
-	u, err := s.Users.UserByID(r.Context(), cur.UserID)
+	u, cur, err := s.signedInUser(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

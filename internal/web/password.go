@@ -14,7 +14,7 @@ type Accounts interface {
 }
 
 func (s *server) passwordForm(w http.ResponseWriter, r *http.Request) {
-	u, err := s.Users.UserByID(r.Context(), seamless.VisitFrom(r.Context()).Session.UserID)
+	u, _, err := s.signedInUser(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -27,8 +27,7 @@ func (s *server) passwordForm(w http.ResponseWriter, r *http.Request) {
 // that keeps the old absolute deadline.
 func (s *server) changePassword(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	cur := seamless.VisitFrom(r.Context()).Session
-	u, err := s.Users.UserByID(r.Context(), cur.UserID)
+	u, cur, err := s.signedInUser(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

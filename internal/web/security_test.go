@@ -208,7 +208,8 @@ func TestAbsoluteDeadlineHoldsUnderActivity(t *testing.T) {
 // throttled is how the test app is configured: two free failures per
 // account, then 10 s doubling to 40 s.
 var throttled = web.Config{
-	AccountThrottle: seamless.ThrottlePolicy{Free: 2, Base: 10 * time.Second, Max: 40 * time.Second, Window: time.Hour},
+	AccountThrottle: seamless.ThrottlePolicy{
+		Free: 2, Base: 10 * time.Second, Max: 40 * time.Second, Window: time.Hour},
 	AddressThrottle: seamless.ThrottlePolicy{Free: 100, Base: time.Second, Max: time.Minute, Window: time.Hour},
 }
 
@@ -486,7 +487,8 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	tok := b.cookie("seamless").Value
 	b.get("/app", nil)
 	b.do(http.MethodPost, "/auth/refresh", nil, wantJSON)
-	b.do(http.MethodPost, "/account/password", url.Values{"current": {testPassword}, "new": {testPassword + "!"}}, nil)
+	b.do(http.MethodPost, "/account/password",
+		url.Values{"current": {testPassword}, "new": {testPassword + "!"}}, nil)
 	newTok := b.cookie("seamless").Value
 	b.do(http.MethodPost, "/logout", url.Values{}, nil)
 
