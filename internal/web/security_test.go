@@ -134,6 +134,10 @@ func TestRevokeOthers(t *testing.T) {
 	if res := keep.get("/app", nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("kept session: %d", res.StatusCode)
 	}
+	ids := a.strings(`SELECT session_id FROM audit_events WHERE kind = 'revoked'`)
+	if len(ids) != 1 || ids[0] != keep.sessionID() {
+		t.Fatalf("revocation recorded for sessions %v; want the one that asked", ids)
+	}
 }
 
 func TestPasswordChangeEndsOtherSessions(t *testing.T) {
@@ -175,6 +179,9 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 		"email": {testEmail}, "password": {"a brand new passphrase"}}, nil)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-in with the new password: %d", res.StatusCode)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_events WHERE kind = 'password_changed'`); n != 1 {
+		t.Fatalf("%d password changes recorded; want 1", n)
 	}
 }
 
@@ -250,6 +257,9 @@ func TestFailedSignInsThrottledAcrossReplicas(t *testing.T) {
 	}
 	if res := try(1, "wrong"); res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("success did not reset the count: %d", res.StatusCode)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_events WHERE kind = 'throttled'`); n != 3 {
+		t.Fatalf("%d throttled events recorded; want 3", n)
 	}
 }
 
