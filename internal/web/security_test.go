@@ -309,6 +309,7 @@ func TestEnumerationLooksAlike(t *testing.T) {
 		}
 	}
 	mk, mu := median(known), median(missing)
+	t.Logf("median sign-in failure: known address %v, unknown address %v", mk, mu)
 	if ratio := float64(max(mk, mu)) / float64(min(mk, mu)); ratio > 3 {
 		t.Fatalf("median times %v (known) and %v (unknown) differ by %.1fx", mk, mu, ratio)
 	}
