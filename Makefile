@@ -3,7 +3,7 @@
 GO ?= go
 PKG := ./...
 
-.PHONY: run build test generate check-generated vet screenshots bench clean docs docker-check
+.PHONY: run build test generate check-generated vet screenshots bench fuzz clean docs docker-check
 
 ## run: start Seamless on http://localhost:8080 with a private PostgreSQL in ./.data
 run:
@@ -17,9 +17,24 @@ build: generate
 generate:
 	$(GO) tool templ generate -path views
 
-## test: vet, check generated code, run every test against real PostgreSQL and Chromium
+## test: vet, check generated code, run every test against real PostgreSQL and Chromium,
+## then each fuzz target briefly
 test: vet check-generated
 	$(GO) test -count=1 -timeout 9m $(PKG)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s
+
+# Every fuzz target, as package:target. Each reads untrusted input.
+FUZZ_TARGETS := ./internal/web:FuzzSafeNext ./internal/web:FuzzParseCredentials \
+	./internal/web:FuzzDescribeAgent ./internal/postgres:FuzzValidToken
+FUZZTIME ?= 60s
+
+## fuzz: run each fuzz target in turn for FUZZTIME (default 60s)
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} for $(FUZZTIME)"; \
+		out=$$($(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}" 2>&1) || \
+		{ echo "$$out"; exit 1; }; \
+	done
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

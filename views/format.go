@@ -31,3 +31,6 @@ func Stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // Clock writes a time of day for people, in UTC.
 func Clock(t time.Time) string { return t.UTC().Format("15:04 UTC") }
+
+// When writes a moment as a date and time a person reads at a glance.
+func When(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") }

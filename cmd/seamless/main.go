@@ -7,6 +7,8 @@
 //	seamless migrate up|down|status
 //	seamless user add EMAIL        create an account; the password is read from stdin
 //	seamless healthcheck           exit 0 if the local server answers /healthz
+//	seamless sessions list|revoke --user EMAIL [--all | --id ID]
+//	seamless audit --user EMAIL    print an account's security events
 package main
 
 import (
@@ -49,6 +51,10 @@ Usage:
   seamless migrate up|down|status  manage the database schema
   seamless user add EMAIL          create an account; the password comes from stdin
   seamless healthcheck             exit 0 if the server on this machine is up
+  seamless sessions list --user EMAIL
+  seamless sessions revoke --user EMAIL --all | --id ID
+                                   list or end an account's sessions
+  seamless audit --user EMAIL      print an account's security events
 `
 
 func run(ctx context.Context, args []string, e *env) error {
@@ -68,6 +74,10 @@ func run(ctx context.Context, args []string, e *env) error {
 		return runUser(ctx, rest, e)
 	case "healthcheck":
 		return runHealthcheck(ctx, rest, e)
+	case "sessions":
+		return runSessions(ctx, rest, e)
+	case "audit":
+		return runAudit(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -121,6 +121,7 @@ func newHandler(ctx context.Context, cfg config.Config, db *postgres.DB,
 	if err != nil {
 		return nil, err
 	}
+	store := postgres.NewSessionStore(db, cfg.Policy)
 	return web.NewHandler(web.Config{
 		Policy:       cfg.Policy,
 		PollInterval: cfg.PollInterval,
@@ -128,8 +129,12 @@ func newHandler(ctx context.Context, cfg config.Config, db *postgres.DB,
 		TrustProxy:   cfg.TrustProxy,
 	}, web.Deps{
 		Users:     db,
-		Sessions:  postgres.NewSessionStore(db, cfg.Policy),
+		Sessions:  store,
 		Passwords: hasher,
+		Audit:     db,
+		Throttle:  postgres.NewThrottle(db),
+		Devices:   store,
+		Accounts:  db,
 		DB:        db,
 		Clock:     db.Clock,
 		Logger:    o.logger,

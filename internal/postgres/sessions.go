@@ -40,12 +40,14 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// ValidToken reports whether s has the form of a session token.
+// ValidToken reports whether s has the form of a session token: 32 bytes
+// in canonical unpadded base64url. Anything else is refused before it
+// reaches the database.
 func ValidToken(s string) bool {
 	if len(s) != TokenLen {
 		return false
 	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
 	return err == nil && len(b) == 32
 }
 
@@ -93,6 +95,7 @@ func (st *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 		return nil, false, unavailable("find session", err)
 	}
 	if v.Expired = s.Expiry(st.DB.now()); v.Expired != seamless.NotExpired {
+		v.Ended = s
 		return nil, false, nil
 	}
 	v.Session = s

@@ -57,3 +57,16 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// SetPassword replaces the password hash of an account.
+func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) error {
+	tag, err := db.Pool.Exec(ctx, `UPDATE users SET password_hash = $2, updated_at = $3
+		WHERE id = $1`, userID, hash, db.now())
+	if err != nil {
+		return unavailable("set password", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return seamless.Errorf(seamless.ENOTFOUND, "No such account.")
+	}
+	return nil
+}

@@ -139,8 +139,10 @@ type Visit struct {
 	// sets it on load and keeps it current when it slides or creates one.
 	Session *Session
 
-	// Expired says why the cookie's session was refused, when it was.
+	// Expired says why the cookie's session was refused, when it was, and
+	// Ended is that expired session, so its end can be recorded.
 	Expired Expiry
+	Ended   *Session
 
 	// Malformed is set when the cookie held something that is not a token.
 	Malformed bool

@@ -43,6 +43,10 @@ type app struct {
 	dbURL string
 	clock *seamlesstest.Clock
 	user  *seamless.User
+
+	cfg    web.Config
+	hasher *password.Hasher
+	dummy  string
 }
 
 func newApp(t testing.TB, cfg web.Config) *app {
@@ -69,14 +73,24 @@ func newApp(t testing.TB, cfg web.Config) *app {
 	if cfg.Policy.IdleTimeout == 0 {
 		cfg.Policy = testPolicy
 	}
-	h := web.NewHandler(cfg, web.Deps{
-		Users: db, Sessions: postgres.NewSessionStore(db, cfg.Policy), Passwords: hasher,
-		DB: db, Clock: clock, DummyHash: dummy,
-		Logger: testLogger(t),
+	a := &app{t: t, db: db, dbURL: dbURL, clock: clock, user: u, cfg: cfg, hasher: hasher, dummy: dummy}
+	a.url = a.replica(testLogger(t))
+	return a
+}
+
+// replica starts another server on the same database and clock, as a
+// second replica behind a load balancer would be, and returns its URL.
+func (a *app) replica(log *slog.Logger) string {
+	a.t.Helper()
+	store := postgres.NewSessionStore(a.db, a.cfg.Policy)
+	h := web.NewHandler(a.cfg, web.Deps{
+		Users: a.db, Sessions: store, Passwords: a.hasher,
+		DB: a.db, Clock: a.clock, DummyHash: a.dummy, Logger: log,
+		Audit: a.db, Throttle: postgres.NewThrottle(a.db), Devices: store, Accounts: a.db,
 	})
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &app{t: t, url: srv.URL, db: db, dbURL: dbURL, clock: clock, user: u}
+	a.t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // testLogger shows a test's log lines when it fails; benchmarks log nothing.

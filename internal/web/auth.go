@@ -85,19 +85,55 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		s.loginFailed(w, r, c, err)
 		return
 	}
-	u, err := s.authenticate(r, c)
-	if err != nil {
-		s.loginFailed(w, r, c, err)
+	if wait, err := s.throttled(r, c.Email); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if wait > 0 {
+		s.tooMany(w, r, c, wait)
 		return
 	}
-	if err := s.startSession(r, u, c.Remember); err != nil {
+	u, err := s.authenticate(r, c)
+	if err != nil {
+		s.signInRefused(w, r, c, err)
+		return
+	}
+	if err := s.signIn(r, u, c); err != nil {
 		s.Observer.SignIn(SignInError)
 		s.fail(w, r, err)
 		return
 	}
 	s.Observer.SignIn(SignInOK)
-	logger(r).Info("signed in", "user_id", u.ID)
 	s.redirect(w, r, c.Next)
+}
+
+// signIn starts the session, clears the account's failure count and
+// records the event.
+func (s *server) signIn(r *http.Request, u *seamless.User, c credentials) error {
+	if err := s.startSession(r, u, c.Remember); err != nil {
+		return err
+	}
+	if s.Throttle != nil {
+		if err := s.Throttle.Reset(r.Context(), accountKey(c.Email)); err != nil {
+			logger(r).Warn("sign-in throttle not reset", "err", err)
+		}
+	}
+	id := TokenID(s.sm.Token(r.Context()))
+	s.audit(r, seamless.EventSignIn, nil, seamless.Event{UserID: u.ID, SessionID: id})
+	logger(r).Info("signed in", "user_id", u.ID)
+	return nil
+}
+
+// signInRefused counts a wrong address or password against the throttle
+// before answering; other errors go straight to the person.
+func (s *server) signInRefused(w http.ResponseWriter, r *http.Request, c credentials, err error) {
+	if seamless.ErrorCode(err) == seamless.EUNAUTHORIZED {
+		if cerr := s.countFailure(r, c.Email); cerr != nil {
+			s.fail(w, r, cerr)
+			return
+		}
+		s.audit(r, seamless.EventSignInFailed, nil, seamless.Event{Email: c.Email})
+	}
+	s.loginFailed(w, r, c, err)
 }
 
 // authenticate checks the credentials. An unknown address costs the same
@@ -147,7 +183,7 @@ func (s *server) startSession(r *http.Request, u *seamless.User, remember bool) 
 // typed except the password.
 func (s *server) loginFailed(w http.ResponseWriter, r *http.Request, c credentials, err error) {
 	code := seamless.ErrorCode(err)
-	if code != seamless.EINVALID && code != seamless.EUNAUTHORIZED {
+	if code != seamless.EINVALID && code != seamless.EUNAUTHORIZED && code != seamless.ETHROTTLED {
 		s.Observer.SignIn(SignInError)
 		s.fail(w, r, err)
 		return
@@ -166,6 +202,9 @@ func (s *server) loginFailed(w http.ResponseWriter, r *http.Request, c credentia
 }
 
 func (s *server) logout(w http.ResponseWriter, r *http.Request) {
+	if sess := seamless.VisitFrom(r.Context()).Session; sess != nil {
+		s.audit(r, seamless.EventSignOut, sess, seamless.Event{})
+	}
 	if err := s.sm.Destroy(r.Context()); err != nil {
 		s.fail(w, r, err)
 		return

@@ -23,6 +23,14 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /app", s.session(s.requireSession(s.active(http.HandlerFunc(s.app)))))
 	mux.Handle("GET /auth/session", s.session(s.requireSession(http.HandlerFunc(s.status))))
 	mux.Handle("POST /auth/refresh", s.session(s.requireSession(http.HandlerFunc(s.refresh))))
+	inUse := func(h http.HandlerFunc) http.Handler {
+		return s.session(s.requireSession(s.active(h)))
+	}
+	mux.Handle("GET /sessions", inUse(s.sessionsPage))
+	mux.Handle("POST /sessions/{id}/revoke", inUse(s.revokeSession))
+	mux.Handle("POST /sessions/revoke-others", inUse(s.revokeOthers))
+	mux.Handle("GET /account/password", inUse(s.passwordForm))
+	mux.Handle("POST /account/password", inUse(s.changePassword))
 	mux.Handle("/", http.HandlerFunc(s.notFound))
 
 	csrf := http.NewCrossOriginProtection()

@@ -27,6 +27,11 @@ type Config struct {
 	// sibling domain. Turn it off only for http://localhost.
 	SecureCookie bool
 
+	// AccountThrottle and AddressThrottle limit failed sign-ins per account
+	// and per client address. Defaults seamless.DefaultAccountThrottle and
+	// seamless.DefaultAddressThrottle.
+	AccountThrottle, AddressThrottle seamless.ThrottlePolicy
+
 	// TrustProxy takes the client address from the last X-Forwarded-For hop
 	// instead of the connection. Turn it on only behind a proxy that sets it.
 	TrustProxy bool
@@ -56,6 +61,7 @@ type Sessions interface {
 // Passwords checks passwords against stored hashes.
 type Passwords interface {
 	Verify(ctx context.Context, password, hash string) (bool, error)
+	Hash(ctx context.Context, password string) (string, error)
 }
 
 // Pinger reports whether the database answers.
@@ -73,6 +79,14 @@ type Deps struct {
 	Logger    *slog.Logger
 	Observer  Observer
 
+	// Audit records security events; Throttle slows down password
+	// guessing; Devices lists and ends a person's sessions; Accounts
+	// changes passwords. A nil Audit or Throttle turns that feature off.
+	Audit    Audit
+	Throttle Throttle
+	Devices  Devices
+	Accounts Accounts
+
 	// DummyHash is a valid password hash checked when an account does not
 	// exist, so that unknown and known addresses take the same time.
 	DummyHash string
@@ -89,6 +103,12 @@ type server struct {
 func NewHandler(cfg Config, d Deps) http.Handler {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 30 * time.Second
+	}
+	if cfg.AccountThrottle.Max == 0 {
+		cfg.AccountThrottle = seamless.DefaultAccountThrottle
+	}
+	if cfg.AddressThrottle.Max == 0 {
+		cfg.AddressThrottle = seamless.DefaultAddressThrottle
 	}
 	if d.Clock == nil {
 		d.Clock = seamless.SystemClock{}

@@ -23,6 +23,7 @@ func (s *server) session(next http.Handler) http.Handler {
 			s.Observer.Expiry(string(v.Expired))
 		}
 		if v.Malformed || v.Expired != seamless.NotExpired {
+			s.recordExpiry(r, v)
 			s.clearCookie(w)
 		}
 		next.ServeHTTP(w, r)

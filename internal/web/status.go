@@ -42,6 +42,7 @@ func (s *server) refresh(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Observer.Refresh(written)
+	s.audit(r, seamless.EventRefresh, sess, seamless.Event{})
 	s.writeStatus(w, r, sess)
 }
 
