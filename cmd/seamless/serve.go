@@ -107,11 +107,13 @@ func newHandler(ctx context.Context, cfg config.Config, db *postgres.DB, o optio
 	return web.NewHandler(web.Config{
 		Policy:       cfg.Policy,
 		PollInterval: cfg.PollInterval,
+		WarningLead:  cfg.WarningLead,
 		SecureCookie: cfg.SecureCookie,
 		TrustProxy:   cfg.TrustProxy,
 	}, web.Deps{
 		Users:     db,
 		Sessions:  postgres.NewSessionStore(db, cfg.Policy),
+		Notes:     db,
 		Passwords: hasher,
 		DB:        db,
 		Clock:     db.Clock,

@@ -93,6 +93,7 @@ func (st *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 		return nil, false, unavailable("find session", err)
 	}
 	if v.Expired = s.Expiry(st.DB.now()); v.Expired != seamless.NotExpired {
+		v.EndedUserID = s.UserID
 		return nil, false, nil
 	}
 	v.Session = s

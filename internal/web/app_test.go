@@ -70,7 +70,7 @@ func newApp(t testing.TB, cfg web.Config) *app {
 		cfg.Policy = testPolicy
 	}
 	h := web.NewHandler(cfg, web.Deps{
-		Users: db, Sessions: postgres.NewSessionStore(db, cfg.Policy), Passwords: hasher,
+		Users: db, Sessions: postgres.NewSessionStore(db, cfg.Policy), Notes: db, Passwords: hasher,
 		DB: db, Clock: clock, DummyHash: dummy,
 		Logger: testLogger(t),
 	})

@@ -47,10 +47,15 @@ func (s *server) requireSession(next http.Handler) http.Handler {
 
 // active marks a route whose use counts as activity: it slides the session's
 // idle deadline, writing at most once per touch interval. A failed slide is
-// logged and the request goes on: the session is still valid.
+// logged and the request goes on: the session is still valid. A request
+// without a session passes through untouched.
 func (s *server) active(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := seamless.VisitFrom(r.Context())
+		if v.Session == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if _, err := s.Sessions.Touch(r.Context(), v.Session); err != nil {
 			logger(r).Warn("session not slid", "err", err)
 		}
@@ -88,11 +93,7 @@ func (s *server) endReason(r *http.Request) string {
 // place it came from as next: a full page by redirect, htmx by HX-Redirect
 // (never a login form swapped into a fragment), and JSON with a 401.
 func (s *server) toLogin(w http.ResponseWriter, r *http.Request, reason string) {
-	q := url.Values{"next": {s.returnPath(r)}}
-	if reason != "" {
-		q.Set("reason", reason)
-	}
-	loc := "/login?" + q.Encode()
+	loc := loginURL(s.returnPath(r), reason)
 	switch requestKind(r) {
 	case kindFragment:
 		w.Header().Set("HX-Redirect", loc)
@@ -110,8 +111,17 @@ func (s *server) toLogin(w http.ResponseWriter, r *http.Request, reason string) 
 	}
 }
 
+// loginURL is the sign-in page that explains reason and then goes to next.
+func loginURL(next, reason string) string {
+	q := url.Values{"next": {next}}
+	if reason != "" {
+		q.Set("reason", reason)
+	}
+	return "/login?" + q.Encode()
+}
+
 // returnPath is where a person should land after signing in again: the page
-// they were on.
+// they were on. A script's JSON request names it in its Referer.
 func (s *server) returnPath(r *http.Request) string {
 	if requestKind(r) == kindFragment {
 		u, err := url.Parse(r.Header.Get("HX-Current-URL"))
@@ -120,7 +130,7 @@ func (s *server) returnPath(r *http.Request) string {
 		}
 		return SafeNext(u.RequestURI())
 	}
-	if r.Method == http.MethodGet {
+	if r.Method == http.MethodGet && requestKind(r) == kindPage {
 		return SafeNext(r.URL.RequestURI())
 	}
 	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host {
