@@ -33,7 +33,9 @@ type testApp struct {
 
 // startApp runs `seamless serve` in-process on a fresh database with one
 // account, with env overriding the configuration, and stops it when t ends.
-func startApp(t *testing.T, env map[string]string) *testApp {
+// Each adjust function may then change what no variable would allow, such as
+// a warning lead of seconds.
+func startApp(t *testing.T, env map[string]string, adjust ...func(*config.Config)) *testApp {
 	t.Helper()
 	dbURL := pgtest.NewDatabase(t, func(ctx context.Context, url string) error {
 		return postgres.Migrate(ctx, url, nil)
@@ -48,6 +50,9 @@ func startApp(t *testing.T, env map[string]string) *testApp {
 	cfg, err := config.Load(func(k string) string { return vars[k] }, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range adjust {
+		f(&cfg)
 	}
 	createAccount(t, dbURL, testEmail, testPassword)
 	return runApp(t, cfg, dbURL)

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	bt "github.com/seamless-sessions/seamless/internal/browsertest"
+	"github.com/seamless-sessions/seamless/internal/config"
+)
+
+// Short timeouts for the page script's tests: the idle timeout is a few
+// seconds and the script polls every second.
+func quick(idle string) map[string]string {
+	return map[string]string{"IDLE_TIMEOUT": idle, "TOUCH_INTERVAL": "1s", "POLL_INTERVAL": "1s",
+		"WARNING_LEAD": "20s"}
+}
+
+// warnAt sets a warning lead shorter than configuration allows, for tests
+// whose whole idle timeout is seconds long.
+func warnAt(lead time.Duration) func(*config.Config) {
+	return func(c *config.Config) { c.WarningLead = lead }
+}
+
+// openSignedIn signs in on tab and waits for path to show.
+func openSignedIn(t *testing.T, tab context.Context, app *testApp, path string) {
+	t.Helper()
+	bt.Step(t, tab, "open sign-in", chromedp.Navigate(app.URL+"/login?next="+url.QueryEscape(path)))
+	signIn(t, tab, testEmail, testPassword)
+	bt.Step(t, tab, "wait for "+path, chromedp.WaitVisible("main h1"))
+	if loc := location(t, tab); !strings.HasSuffix(loc, path) {
+		t.Fatalf("after sign-in at %s; want %s", loc, path)
+	}
+}
+
+func eval[T any](t *testing.T, tab context.Context, expr string) T {
+	t.Helper()
+	return bt.Step(t, tab, expr, chromedp.Evaluate[T](expr))
+}
+
+func warningOpen(t *testing.T, tab context.Context) bool {
+	t.Helper()
+	return eval[bool](t, tab, `document.getElementById("session-warning").open`)
+}
+
+// warningsShown counts how often the warning has opened on the page.
+func warningsShown(t *testing.T, tab context.Context) int {
+	t.Helper()
+	return eval[int](t, tab, `Number(document.body.dataset.warnings || 0)`)
+}
+
+// requestsTo counts the requests the page has made to path, from the
+// browser's own record of them.
+func requestsTo(t *testing.T, tab context.Context, path string) int {
+	t.Helper()
+	return eval[int](t, tab, `performance.getEntriesByType("resource")
+		.filter(e => new URL(e.name).pathname === "`+path+`").length`)
+}
+
+// moveMouse sends a real pointer movement, as a person using the page does.
+func moveMouse(t *testing.T, tab context.Context, i int) {
+	t.Helper()
+	x, y := float64(200+i%7*20), float64(300+i%5*15)
+	bt.Step(t, tab, "move the mouse", chromedp.MouseEvent(chromedp.MouseMoved, x, y))
+}
+
+// A person who keeps using the page is never warned and never signed out,
+// across several idle timeouts; refreshes stay within one per touch interval.
+func TestBrowserActivePersonStaysSignedIn(t *testing.T) {
+	app := startApp(t, quick("4s"), warnAt(2*time.Second))
+	tab := bt.New(t)
+	openSignedIn(t, tab, app, "/app")
+
+	start := time.Now()
+	for i := 0; time.Since(start) < 13*time.Second; i++ {
+		moveMouse(t, tab, i)
+		if warningOpen(t, tab) {
+			t.Fatalf("the warning opened after %v of steady use", time.Since(start))
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	took := time.Since(start)
+	if loc := location(t, tab); loc != app.URL+"/app" {
+		t.Fatalf("after %v of use the tab is at %s", took, loc)
+	}
+	if n := warningsShown(t, tab); n != 0 {
+		t.Fatalf("the warning opened %d times", n)
+	}
+	refreshes := requestsTo(t, tab, "/auth/refresh")
+	if refreshes < 3 || refreshes > int(took/time.Second)+1 {
+		t.Fatalf("%d refreshes in %v with a 1 s touch interval; want a few, at most one a second",
+			refreshes, took)
+	}
+}
+
+// An idle person is warned one warning lead before the idle timeout, can
+// stay signed in from the keyboard as often as they like, and when they let
+// it lapse lands on the sign-in page with the reason and a way back.
+func TestBrowserIdleWarningExtendAndLapse(t *testing.T) {
+	app := startApp(t, quick("3s"), warnAt(2*time.Second))
+	tab := bt.New(t)
+	openSignedIn(t, tab, app, "/app")
+	for i := range 10 {
+		extended := time.Now()
+		waitFor(t, 5*time.Second, "the warning", func() bool { return warningOpen(t, tab) })
+		if after := time.Since(extended); after < 500*time.Millisecond || after > 2500*time.Millisecond {
+			t.Fatalf("round %d: warned %v after the last extension; want about 1 s (3 s - 2 s)",
+				i, after)
+		}
+		checkWarning(t, tab, "Are you still there?", "#warning-stay")
+		bt.Step(t, tab, "press Enter", chromedp.KeyEvent("\r"))
+		waitFor(t, 2*time.Second, "the warning to close", func() bool { return !warningOpen(t, tab) })
+	}
+	if n := requestsTo(t, tab, "/auth/refresh"); n != 10 {
+		t.Fatalf("%d refreshes for 10 presses and no other activity; want 10", n)
+	}
+
+	waitFor(t, 8*time.Second, "the idle sign-out", func() bool {
+		return strings.Contains(location(t, tab), "/login")
+	})
+	loc := location(t, tab)
+	if !strings.Contains(loc, "next=%2Fapp") || !strings.Contains(loc, "reason=idle") {
+		t.Fatalf("idle sign-out went to %s; want next=/app and reason=idle", loc)
+	}
+	bt.Step(t, tab, "wait for the notice", chromedp.WaitVisible(".notice"))
+	if notice := bt.Step(t, tab, "read notice", chromedp.Text(".notice")); !strings.Contains(
+		notice, "You were signed out after 3 seconds without activity") {
+		t.Fatalf("notice says %q", notice)
+	}
+	signIn(t, tab, testEmail, testPassword)
+	bt.Step(t, tab, "wait for the app page", chromedp.WaitVisible("#session-panel"))
+	if loc := location(t, tab); loc != app.URL+"/app" {
+		t.Fatalf("after signing in again at %s; want /app", loc)
+	}
+}
+
+// checkWarning checks the open dialog's title, that focus is on want, and
+// that the countdown shows no more than the lead.
+func checkWarning(t *testing.T, tab context.Context, title, want string) {
+	t.Helper()
+	got := eval[string](t, tab, `document.getElementById("warning-title").textContent`)
+	if got != title {
+		t.Fatalf("warning title %q; want %q", got, title)
+	}
+	if !eval[bool](t, tab, `document.activeElement === document.querySelector("`+want+`")`) {
+		t.Fatalf("focus is not on %s in the open warning", want)
+	}
+	count := eval[string](t, tab, `document.getElementById("warning-countdown").textContent`)
+	if count != "2 s" && count != "1 s" && count != "3 s" {
+		t.Fatalf("countdown shows %q", count)
+	}
+}
+
+// skewDate runs before the page's own scripts and sets the page's Date seven
+// hours fast, as a browser with a wrong clock would have it.
+const skewDate = `(() => {
+	const shift = 7 * 3600 * 1000;
+	const Real = Date;
+	class Skewed extends Real {
+		constructor(...args) { args.length ? super(...args) : super(Real.now() + shift); }
+		static now() { return Real.now() + shift; }
+	}
+	globalThis.Date = Skewed;
+})();`
+
+// A browser clock seven hours fast changes nothing: the warning comes one
+// lead before the idle deadline, the final warning one lead before the
+// absolute deadline, and the end comes when the server says. axe-core finds
+// nothing wrong in either warning.
+func TestBrowserClockSkewChangesNothing(t *testing.T) {
+	env := quick("6s")
+	env["ABSOLUTE_TIMEOUT"] = "12s"
+	app := startApp(t, env, warnAt(3*time.Second))
+	tab := bt.New(t)
+	bt.Step(t, tab, "skew Date", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument,
+			page.AddScriptToEvaluateOnNewDocumentParams{Source: skewDate})
+		return err
+	}))
+	openSignedIn(t, tab, app, "/app")
+	signedIn := time.Now()
+	if skew := eval[float64](t, tab, `Date.now() - performance.timeOrigin - performance.now()`); skew < 6*3600e3 {
+		t.Fatalf("the page's clock is off by %.0f ms; the test means it to be 7 h", skew)
+	}
+	if idle := idleSeconds(t, tab); idle < 4 || idle > 6 {
+		t.Fatalf("panel shows %d s idle time left; want about 6", idle)
+	}
+
+	waitFor(t, 6*time.Second, "the warning", func() bool { return warningOpen(t, tab) })
+	if after := time.Since(signedIn); after < 2*time.Second || after > 4500*time.Millisecond {
+		t.Fatalf("warned %v after sign-in; want about 3 s (6 s - 3 s)", after)
+	}
+	checkAccessible(t, tab)
+	bt.Step(t, tab, "press Enter", chromedp.KeyEvent("\r"))
+	waitFor(t, 2*time.Second, "the warning to close", func() bool { return !warningOpen(t, tab) })
+
+	// Keep using the page: only the absolute deadline can end it now.
+	for i := 0; !warningOpen(t, tab); i++ {
+		if time.Since(signedIn) > 11*time.Second {
+			t.Fatal("no final warning before the absolute deadline")
+		}
+		moveMouse(t, tab, i)
+		time.Sleep(200 * time.Millisecond)
+	}
+	if at := time.Since(signedIn); at < 7*time.Second {
+		t.Fatalf("final warning %v after sign-in; want about 9 s (12 s - 3 s)", at)
+	}
+	title := eval[string](t, tab, `document.getElementById("warning-title").textContent`)
+	if title != "Your session is about to end" {
+		t.Fatalf("final warning title %q", title)
+	}
+	checkAccessible(t, tab)
+	waitFor(t, 6*time.Second, "the end of the session", func() bool {
+		return strings.Contains(location(t, tab), "/login")
+	})
+	if loc := location(t, tab); !strings.Contains(loc, "reason=absolute") {
+		t.Fatalf("ended at %s; want reason=absolute", loc)
+	}
+}
+
+// checkAccessible runs axe-core on the open warning and fails on any
+// violation.
+func checkAccessible(t *testing.T, tab context.Context) {
+	t.Helper()
+	violations := bt.Accessibility(t, tab, "#session-warning")
+	if len(violations) > 0 {
+		t.Fatalf("axe-core finds %d problems in the warning:\n%s",
+			len(violations), strings.Join(violations, "\n"))
+	}
+	if !warningOpen(t, tab) {
+		t.Fatal("the warning closed while axe-core ran; the check saw too little")
+	}
+}
