@@ -13,6 +13,8 @@ import (
 
 	bt "github.com/seamless-sessions/seamless/internal/browsertest"
 	"github.com/seamless-sessions/seamless/internal/config"
+	"github.com/seamless-sessions/seamless/internal/pgtest"
+	"github.com/seamless-sessions/seamless/internal/postgres"
 )
 
 // Short timeouts for the page script's tests: the idle timeout is a few
@@ -33,7 +35,7 @@ func openSignedIn(t *testing.T, tab context.Context, app *testApp, path string) 
 	t.Helper()
 	bt.Step(t, tab, "open sign-in", chromedp.Navigate(app.URL+"/login?next="+url.QueryEscape(path)))
 	signIn(t, tab, testEmail, testPassword)
-	bt.Step(t, tab, "wait for "+path, chromedp.WaitVisible("main h1"))
+	bt.Step(t, tab, "wait for "+path, chromedp.WaitVisible("header .who"))
 	if loc := location(t, tab); !strings.HasSuffix(loc, path) {
 		t.Fatalf("after sign-in at %s; want %s", loc, path)
 	}
@@ -236,4 +238,131 @@ func checkAccessible(t *testing.T, tab context.Context) {
 	if !warningOpen(t, tab) {
 		t.Fatal("the warning closed while axe-core ran; the check saw too little")
 	}
+}
+
+// Two tabs of one browser share one session: use of one keeps the other from
+// warning, the polls of both together come about once per poll interval,
+// staying signed in from one closes the warning in the other, and signing out
+// in one sends the other to the sign-in page within two seconds.
+func TestBrowserTabsStayInStep(t *testing.T) {
+	app := startApp(t, quick("6s"), warnAt(2*time.Second))
+	a := bt.New(t)
+	openSignedIn(t, a, app, "/app")
+	b := bt.NewTab(t, a)
+	bt.Step(t, b, "open /app in tab B", chromedp.Navigate(app.URL+"/app"))
+	bt.Step(t, b, "wait for the app page", chromedp.WaitVisible("#session-panel"))
+
+	polls := requestsTo(t, a, "/auth/session") + requestsTo(t, b, "/auth/session")
+	start := time.Now()
+	for i := 0; time.Since(start) < 7*time.Second; i++ {
+		moveMouse(t, a, i)
+		if warningOpen(t, b) {
+			t.Fatalf("tab B warned while tab A was in use, after %v", time.Since(start))
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	took := time.Since(start)
+	polls = requestsTo(t, a, "/auth/session") + requestsTo(t, b, "/auth/session") - polls
+	if limit := int(took.Seconds()*1.3) + 1; polls > limit {
+		t.Fatalf("two tabs polled %d times in %v at a 1 s interval; want at most %d",
+			polls, took, limit)
+	}
+
+	waitFor(t, 6*time.Second, "both tabs to warn", func() bool {
+		return warningOpen(t, a) && warningOpen(t, b)
+	})
+	bt.Step(t, b, "press Enter in tab B", chromedp.KeyEvent("\r"))
+	waitFor(t, 2*time.Second, "tab A's warning to close", func() bool { return !warningOpen(t, a) })
+
+	bt.Step(t, a, "sign out in tab A", chromedp.Click("header form button"))
+	waitFor(t, 2*time.Second, "tab B to leave", func() bool {
+		return strings.Contains(location(t, b), "/login")
+	})
+	if loc := location(t, b); !strings.Contains(loc, "reason=signed_out") ||
+		!strings.Contains(loc, "next=%2Fapp") {
+		t.Fatalf("tab B went to %s; want the signed-out notice and a way back to /app", loc)
+	}
+}
+
+// noteCount counts the notes saved in app's database.
+func noteCount(t *testing.T, app *testApp) int {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), app.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.Pool.QueryRow(context.Background(), "SELECT count(*) FROM notes").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// expireSessions ends every session at once, as if its idle time had run out.
+func expireSessions(t *testing.T, app *testApp) {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), app.DBURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.Pool.Exec(context.Background(), "UPDATE sessions SET idle_deadline = $1",
+		time.Now().Add(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func noteText(t *testing.T, tab context.Context) string {
+	t.Helper()
+	return eval[string](t, tab, `document.getElementById("note-body").value`)
+}
+
+// Text typed when the session has ended survives sign-in and is saved once;
+// while the database is down the page says so, keeps the text, and saves it
+// when the database is back.
+func TestBrowserNotesSurviveExpiryAndOutage(t *testing.T) {
+	app := startApp(t, nil)
+	tab := bt.New(t)
+	openSignedIn(t, tab, app, "/notes")
+	const text = "Buy more punch cards.\nAsk Ada about the loop."
+	bt.Step(t, tab, "type a note", chromedp.SendKeys("#note-body", text))
+	expireSessions(t, app)
+
+	bt.Step(t, tab, "save", chromedp.Click("#note-save"))
+	bt.Step(t, tab, "wait for sign-in", chromedp.WaitVisible("#password"))
+	if loc := location(t, tab); !strings.Contains(loc, "next=%2Fnotes") ||
+		!strings.Contains(loc, "reason=idle") {
+		t.Fatalf("saving after expiry went to %s", loc)
+	}
+	signIn(t, tab, testEmail, testPassword)
+	bt.Step(t, tab, "wait for the notes page", chromedp.WaitVisible("#notes-notice"))
+	if got := noteText(t, tab); got != text {
+		t.Fatalf("after sign-in the form holds %q; want %q", got, text)
+	}
+	key := eval[string](t, tab, `document.querySelector("#note-form [name=key]").value`)
+	bt.Step(t, tab, "save again", chromedp.Click("#note-save"))
+	bt.Step(t, tab, "wait for the saved note", chromedp.WaitVisible("#notes li"))
+	// The same form sent once more, as a double click or a resent page would.
+	status := bt.Step(t, tab, "resend", chromedp.Evaluate[int](`fetch("/notes", {method: "POST",
+		body: new URLSearchParams({key: "`+key+`", body: "again"})}).then(r => r.status)`,
+		chromedp.EvalAwaitPromise))
+	if n := noteCount(t, app); status != 200 || n != 1 {
+		t.Fatalf("after saving and resending: %d notes (resend answered %d); want 1", n, status)
+	}
+
+	bt.Step(t, tab, "type another note", chromedp.SendKeys("#note-body", "Written in an outage."))
+	pgtest.SetReachable(t, app.DBURL, false)
+	bt.Step(t, tab, "save in the outage", chromedp.Click("#note-save"))
+	waitFor(t, 5*time.Second, "the page to say it cannot save", func() bool {
+		return strings.Contains(eval[string](t, tab,
+			`document.querySelector("[data-form-status]").textContent`), "cannot be reached")
+	})
+	if got := noteText(t, tab); got != "Written in an outage." || !strings.HasSuffix(
+		location(t, tab), "/notes?saved=1") {
+		t.Fatalf("in the outage the page is at %s holding %q", location(t, tab), got)
+	}
+	pgtest.SetReachable(t, app.DBURL, true)
+	waitFor(t, 10*time.Second, "the note to be saved", func() bool { return noteCount(t, app) == 2 })
 }
