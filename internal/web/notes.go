@@ -140,7 +140,8 @@ func (s *server) redirectToLogin(w http.ResponseWriter, r *http.Request, loc str
 }
 
 // takeDraft returns the draft kept for this browser, if userID may have it,
-// and forgets it. A draft that cannot be read now stays for the next visit.
+// and forgets it. A draft kept for another account stays for its owner; one
+// that cannot be read now stays for the next visit.
 func (s *server) takeDraft(w http.ResponseWriter, r *http.Request, userID int64) *seamless.Draft {
 	c, err := r.Cookie(s.draftCookieName())
 	if err != nil {
@@ -151,12 +152,10 @@ func (s *server) takeDraft(w http.ResponseWriter, r *http.Request, userID int64)
 		return nil
 	}
 	d, err := s.Notes.TakeDraft(r.Context(), c.Value, userID)
-	switch seamless.ErrorCode(err) {
-	case "":
-	case seamless.ENOTFOUND:
-		d = nil
-	default:
-		logger(r).Warn("draft not read", "err", err)
+	if err != nil {
+		if seamless.ErrorCode(err) != seamless.ENOTFOUND {
+			logger(r).Warn("draft not read", "err", err)
+		}
 		return nil
 	}
 	s.setDraftCookie(w, "", -1)
