@@ -370,3 +370,29 @@ func TestBrowserNotesSurviveExpiryAndOutage(t *testing.T) {
 	pgtest.SetReachable(t, app.DBURL, true)
 	waitFor(t, 10*time.Second, "the note to be saved", func() bool { return noteCount(t, app) == 2 })
 }
+
+// Text being written when the idle time runs out is sent before the page
+// leaves, kept through sign-in, and is in the form again afterwards.
+func TestBrowserNotesSurviveIdleLapse(t *testing.T) {
+	app := startApp(t, quick("3s"), warnAt(2*time.Second))
+	tab := bt.New(t)
+	openSignedIn(t, tab, app, "/notes")
+	const text = "Half a thought, then the phone rang"
+	bt.Step(t, tab, "type a note", chromedp.SendKeys("#note-body", text))
+
+	waitFor(t, 8*time.Second, "the idle sign-out", func() bool {
+		return strings.Contains(location(t, tab), "/login")
+	})
+	if loc := location(t, tab); !strings.Contains(loc, "next=%2Fnotes") ||
+		!strings.Contains(loc, "reason=idle") {
+		t.Fatalf("idle sign-out went to %s", loc)
+	}
+	signIn(t, tab, testEmail, testPassword)
+	bt.Step(t, tab, "wait for the notes page", chromedp.WaitVisible("#notes-notice"))
+	if got := noteText(t, tab); got != text {
+		t.Fatalf("after sign-in the form holds %q; want %q", got, text)
+	}
+	if n := noteCount(t, app); n != 0 {
+		t.Fatalf("%d notes saved before the person chose to save", n)
+	}
+}

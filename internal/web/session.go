@@ -19,7 +19,11 @@ func (s *server) session(next http.Handler) http.Handler {
 		if v.Malformed {
 			logger(r).Warn("session cookie is not a token; removing it")
 		}
-		if v.Malformed || v.Expired != seamless.NotExpired {
+		// A script's check leaves an expired cookie in place, so that the
+		// form it sends next, to keep a person's text, is still known as
+		// theirs. The server refuses the cookie either way.
+		expired := v.Expired != seamless.NotExpired && requestKind(r) != kindJSON
+		if v.Malformed || expired {
 			s.clearCookie(w)
 		}
 		next.ServeHTTP(w, r)
