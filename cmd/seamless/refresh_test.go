@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -115,7 +116,7 @@ func TestBrowserIdleWarningExtendAndLapse(t *testing.T) {
 			t.Fatalf("round %d: warned %v after the last extension; want about 1 s (3 s - 2 s)",
 				i, after)
 		}
-		checkWarning(t, tab, "Are you still there?", "#warning-stay")
+		checkWarning(t, tab, false, 2)
 		bt.Step(t, tab, "press Enter", chromedp.KeyEvent("\r"))
 		waitFor(t, 2*time.Second, "the warning to close", func() bool { return !warningOpen(t, tab) })
 	}
@@ -142,20 +143,32 @@ func TestBrowserIdleWarningExtendAndLapse(t *testing.T) {
 	}
 }
 
-// checkWarning checks the open dialog's title, that focus is on want, and
-// that the countdown shows no more than the lead.
-func checkWarning(t *testing.T, tab context.Context, title, want string) {
+// checkWarning checks the open warning: its title, the buttons it offers,
+// where focus is, and a countdown no longer than lead.
+func checkWarning(t *testing.T, tab context.Context, final bool, lead int) {
 	t.Helper()
-	got := eval[string](t, tab, `document.getElementById("warning-title").textContent`)
-	if got != title {
+	title, focus, shown := "Are you still there?", "warning-stay", "warning-stay"
+	hidden := []string{"warning-signin", "warning-back"}
+	if final {
+		title, focus, shown = "Your session is about to end", "warning-signin", "warning-back"
+		hidden = []string{"warning-stay"}
+	}
+	if got := eval[string](t, tab, `document.getElementById("warning-title").textContent`); got != title {
 		t.Fatalf("warning title %q; want %q", got, title)
 	}
-	if !eval[bool](t, tab, `document.activeElement === document.querySelector("`+want+`")`) {
-		t.Fatalf("focus is not on %s in the open warning", want)
+	if !eval[bool](t, tab, `document.activeElement.id === "`+focus+`"`) {
+		t.Fatalf("focus is not on #%s in the open warning", focus)
+	}
+	visible := func(id string) bool {
+		return eval[bool](t, tab, `document.getElementById("`+id+`").checkVisibility()`)
+	}
+	if !visible(shown) || visible(hidden[0]) || len(hidden) > 1 && visible(hidden[1]) {
+		t.Fatalf("the warning shows the wrong buttons (final %v)", final)
 	}
 	count := eval[string](t, tab, `document.getElementById("warning-countdown").textContent`)
-	if count != "2 s" && count != "1 s" && count != "3 s" {
-		t.Fatalf("countdown shows %q", count)
+	var n int
+	if _, err := fmt.Sscanf(count, "%d s", &n); err != nil || n < 1 || n > lead {
+		t.Fatalf("countdown shows %q; want 1 to %d s", count, lead)
 	}
 }
 
@@ -198,6 +211,7 @@ func TestBrowserClockSkewChangesNothing(t *testing.T) {
 	if after := time.Since(signedIn); after < 2*time.Second || after > 4500*time.Millisecond {
 		t.Fatalf("warned %v after sign-in; want about 3 s (6 s - 3 s)", after)
 	}
+	checkWarning(t, tab, false, 3)
 	checkAccessible(t, tab)
 	bt.Step(t, tab, "press Enter", chromedp.KeyEvent("\r"))
 	waitFor(t, 2*time.Second, "the warning to close", func() bool { return !warningOpen(t, tab) })
@@ -213,10 +227,7 @@ func TestBrowserClockSkewChangesNothing(t *testing.T) {
 	if at := time.Since(signedIn); at < 7*time.Second {
 		t.Fatalf("final warning %v after sign-in; want about 9 s (12 s - 3 s)", at)
 	}
-	title := eval[string](t, tab, `document.getElementById("warning-title").textContent`)
-	if title != "Your session is about to end" {
-		t.Fatalf("final warning title %q", title)
-	}
+	checkWarning(t, tab, true, 3)
 	checkAccessible(t, tab)
 	waitFor(t, 6*time.Second, "the end of the session", func() bool {
 		return strings.Contains(location(t, tab), "/login")

@@ -32,6 +32,9 @@ const notesShown = 20
 // noteForm is a parsed notes form.
 type noteForm struct {
 	Key, Body string
+	// KeepDraft asks to keep the text for after sign-in instead of saving
+	// it, for a person about to sign in again.
+	KeepDraft bool
 }
 
 // parseNoteForm reads the notes form. A key that is missing or malformed
@@ -41,7 +44,8 @@ func parseNoteForm(w http.ResponseWriter, r *http.Request) (noteForm, error) {
 	if err := r.ParseForm(); err != nil {
 		return noteForm{}, badForm(err)
 	}
-	f := noteForm{Key: r.PostForm.Get("key"), Body: r.PostForm.Get("body")}
+	f := noteForm{Key: r.PostForm.Get("key"), Body: r.PostForm.Get("body"),
+		KeepDraft: r.PostForm.Get("keep") == "draft"}
 	if !validKey(f.Key) {
 		f.Key = newToken()
 	}
@@ -75,7 +79,7 @@ func (s *server) notesPage(w http.ResponseWriter, r *http.Request) {
 func (s *server) saveNote(w http.ResponseWriter, r *http.Request) {
 	f, err := parseNoteForm(w, r)
 	sess := seamless.VisitFrom(r.Context()).Session
-	if sess == nil && err == nil {
+	if (sess == nil || f.KeepDraft) && err == nil {
 		s.keepDraft(w, r, f)
 		return
 	}
@@ -114,6 +118,9 @@ func (s *server) keepDraft(w http.ResponseWriter, r *http.Request, f noteForm) {
 	v := seamless.VisitFrom(r.Context())
 	token := newToken()
 	d := seamless.Draft{Key: f.Key, Body: f.Body, OwnerID: v.EndedUserID}
+	if v.Session != nil {
+		d.OwnerID = v.Session.UserID
+	}
 	expires := s.Clock.Now().Add(draftLifetime)
 	if err := s.Notes.SaveDraft(r.Context(), token, d, expires); err != nil {
 		s.fail(w, r, err)
@@ -122,7 +129,7 @@ func (s *server) keepDraft(w http.ResponseWriter, r *http.Request, f noteForm) {
 	s.setDraftCookie(w, token, int(draftLifetime/time.Second))
 	logger(r).Info("note kept as a draft until sign-in", "owner_known", d.OwnerID != 0)
 	reason := s.endReason(r)
-	if reason == "" {
+	if reason == "" && v.Session == nil {
 		reason = reasonEnded
 	}
 	s.redirectToLogin(w, r, loginURL("/notes", reason))

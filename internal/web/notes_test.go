@@ -114,3 +114,25 @@ func TestDraftStaysWithItsOwner(t *testing.T) {
 		t.Fatal("the owner did not get the draft back")
 	}
 }
+
+// A person about to sign in again can ask to keep the text instead of
+// saving it; it comes back after sign-in, saved nowhere meanwhile.
+func TestNoteKeptForSignInOnRequest(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, web.Config{})
+	b := a.browser()
+	b.signIn("/notes")
+	_, key := b.notesForm()
+	res := b.do(http.MethodPost, "/notes",
+		url.Values{"key": {key}, "body": {"carry this over"}, "keep": {"draft"}}, nil)
+	if loc := res.Header.Get("Location"); loc != "/login?next=%2Fnotes" {
+		t.Fatalf("keep as draft: %d to %q", res.StatusCode, loc)
+	}
+	b.signIn("/notes")
+	if res, _ := b.notesForm(); !strings.Contains(res.body, "carry this over") {
+		t.Fatal("the kept text did not come back")
+	}
+	if n := a.noteCount(); n != 0 {
+		t.Fatalf("%d notes saved; keeping a draft saves none", n)
+	}
+}

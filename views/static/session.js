@@ -279,6 +279,22 @@ function listen() {
   });
 
   $("warning-stay").addEventListener("click", refresh);
+  $("warning-back").addEventListener("click", () => {
+    state.finalDismissed = true;
+    closeWarning();
+  });
+  $("warning-signin").addEventListener("click", (e) => {
+    // Text being written goes with the person: the server keeps it as a
+    // draft and gives it back after sign-in.
+    const dirty = document.querySelector("form[data-keep-text][data-dirty]");
+    if (!dirty) return;
+    e.preventDefault();
+    state.ended = true;
+    const keep = document.createElement("input");
+    Object.assign(keep, { type: "hidden", name: "keep", value: "draft" });
+    dirty.append(keep);
+    dirty.requestSubmit();
+  });
   dialog.addEventListener("cancel", (e) => {
     // Escape: a person who answers is present. In the final warning it only
     // closes the dialog, as nothing can be extended.
