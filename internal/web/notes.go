@@ -129,7 +129,10 @@ func (s *server) keepDraft(w http.ResponseWriter, r *http.Request, f noteForm) {
 	s.setDraftCookie(w, token, int(draftLifetime/time.Second))
 	logger(r).Info("note kept as a draft until sign-in", "owner_known", d.OwnerID != 0)
 	reason := s.endReason(r)
-	if reason == "" && v.Session == nil {
+	switch {
+	case v.Session != nil:
+		reason = "" // still signed in: nothing to explain
+	case reason == "":
 		reason = reasonEnded
 	}
 	s.redirectToLogin(w, r, loginURL("/notes", reason))
