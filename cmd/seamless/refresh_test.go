@@ -329,6 +329,22 @@ func expireSessions(t *testing.T, app *testApp) {
 	}
 }
 
+// backToNotes expects the sign-in page for an idle session, signs in, and
+// checks that the notes form holds text again.
+func backToNotes(t *testing.T, tab context.Context, text string) {
+	t.Helper()
+	bt.Step(t, tab, "wait for sign-in", chromedp.WaitVisible("#password"))
+	if loc := location(t, tab); !strings.Contains(loc, "next=%2Fnotes") ||
+		!strings.Contains(loc, "reason=idle") {
+		t.Fatalf("the idle session went to %s; want sign-in, then /notes", loc)
+	}
+	signIn(t, tab, testEmail, testPassword)
+	bt.Step(t, tab, "wait for the notes page", chromedp.WaitVisible("#notes-notice"))
+	if got := noteText(t, tab); got != text {
+		t.Fatalf("after sign-in the form holds %q; want %q", got, text)
+	}
+}
+
 func noteText(t *testing.T, tab context.Context) string {
 	t.Helper()
 	return eval[string](t, tab, `document.getElementById("note-body").value`)
@@ -346,16 +362,7 @@ func TestBrowserNotesSurviveExpiryAndOutage(t *testing.T) {
 	expireSessions(t, app)
 
 	bt.Step(t, tab, "save", chromedp.Click("#note-save"))
-	bt.Step(t, tab, "wait for sign-in", chromedp.WaitVisible("#password"))
-	if loc := location(t, tab); !strings.Contains(loc, "next=%2Fnotes") ||
-		!strings.Contains(loc, "reason=idle") {
-		t.Fatalf("saving after expiry went to %s", loc)
-	}
-	signIn(t, tab, testEmail, testPassword)
-	bt.Step(t, tab, "wait for the notes page", chromedp.WaitVisible("#notes-notice"))
-	if got := noteText(t, tab); got != text {
-		t.Fatalf("after sign-in the form holds %q; want %q", got, text)
-	}
+	backToNotes(t, tab, text)
 	key := eval[string](t, tab, `document.querySelector("#note-form [name=key]").value`)
 	bt.Step(t, tab, "save again", chromedp.Click("#note-save"))
 	bt.Step(t, tab, "wait for the saved note", chromedp.WaitVisible("#notes li"))
@@ -394,15 +401,7 @@ func TestBrowserNotesSurviveIdleLapse(t *testing.T) {
 	waitFor(t, 8*time.Second, "the idle sign-out", func() bool {
 		return strings.Contains(location(t, tab), "/login")
 	})
-	if loc := location(t, tab); !strings.Contains(loc, "next=%2Fnotes") ||
-		!strings.Contains(loc, "reason=idle") {
-		t.Fatalf("idle sign-out went to %s", loc)
-	}
-	signIn(t, tab, testEmail, testPassword)
-	bt.Step(t, tab, "wait for the notes page", chromedp.WaitVisible("#notes-notice"))
-	if got := noteText(t, tab); got != text {
-		t.Fatalf("after sign-in the form holds %q; want %q", got, text)
-	}
+	backToNotes(t, tab, text)
 	if n := noteCount(t, app); n != 0 {
 		t.Fatalf("%d notes saved before the person chose to save", n)
 	}

@@ -135,18 +135,7 @@ func (s *server) keepDraft(w http.ResponseWriter, r *http.Request, f noteForm) {
 	case reason == "":
 		reason = reasonEnded
 	}
-	s.redirectToLogin(w, r, loginURL("/notes", reason))
-}
-
-// redirectToLogin sends a form post to the sign-in page at loc, as toLogin
-// does for each kind of request.
-func (s *server) redirectToLogin(w http.ResponseWriter, r *http.Request, loc string) {
-	if requestKind(r) == kindFragment {
-		w.Header().Set("HX-Redirect", loc)
-		w.WriteHeader(http.StatusUnauthorized)
-		return
-	}
-	http.Redirect(w, r, loc, http.StatusSeeOther)
+	s.redirect(w, r, loginURL("/notes", reason))
 }
 
 // takeDraft returns the draft kept for this browser, if userID may have it,
