@@ -406,3 +406,50 @@ func TestBrowserNotesSurviveIdleLapse(t *testing.T) {
 		t.Fatalf("%d notes saved before the person chose to save", n)
 	}
 }
+
+// pretendVisibility lets a test say whether the page is shown, through
+// window.testVisibility, since headless tabs are always visible.
+const pretendVisibility = `Object.defineProperty(Document.prototype, "visibilityState", {
+	get() { return window.testVisibility || "visible"; },
+});`
+
+func runOnNewDocument(source string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument,
+			page.AddScriptToEvaluateOnNewDocumentParams{Source: source})
+		return err
+	})
+}
+
+// A hidden tab does not poll; it asks at once when it is shown again, and a
+// page whose timers stopped (a laptop asleep) asks at once when they resume.
+func TestBrowserHiddenAndSleepingTabs(t *testing.T) {
+	app := startApp(t, map[string]string{"POLL_INTERVAL": "1s"})
+	tab := bt.New(t)
+	bt.Step(t, tab, "pretend visibility", runOnNewDocument(pretendVisibility))
+	openSignedIn(t, tab, app, "/app")
+	eval[string](t, tab, `window.testVisibility = "hidden"`)
+	polls := requestsTo(t, tab, "/auth/session")
+	time.Sleep(3 * time.Second)
+	if n := requestsTo(t, tab, "/auth/session") - polls; n != 0 {
+		t.Fatalf("a hidden tab polled %d times in 3 s at a 1 s interval", n)
+	}
+
+	// With a 30 s poll interval, only being shown or waking up can explain
+	// a poll within a second.
+	app = startApp(t, map[string]string{"POLL_INTERVAL": "30s"})
+	openSignedIn(t, tab, app, "/app")
+	time.Sleep(time.Second)
+	polls = requestsTo(t, tab, "/auth/session")
+	eval[bool](t, tab, `document.dispatchEvent(new Event("visibilitychange")); true`)
+	waitFor(t, time.Second, "a poll on being shown", func() bool {
+		return requestsTo(t, tab, "/auth/session") > polls
+	})
+	// The page's timers stop for 6 s, as in sleep, with no event to tell.
+	polls = requestsTo(t, tab, "/auth/session")
+	eval[bool](t, tab, `for (const end = performance.now() + 6000; performance.now() < end;) {}
+		true`)
+	waitFor(t, 1500*time.Millisecond, "a poll on waking", func() bool {
+		return requestsTo(t, tab, "/auth/session") > polls
+	})
+}
