@@ -109,6 +109,8 @@ func TestBrowserIdleWarningExtendAndLapse(t *testing.T) {
 	app := startApp(t, quick("3s"), warnAt(2*time.Second))
 	tab := bt.New(t)
 	openSignedIn(t, tab, app, "/app")
+	// Focus starts on the panel's button and must come back to it.
+	eval[bool](t, tab, `document.getElementById("refresh").focus(); true`)
 	for i := range 10 {
 		extended := time.Now()
 		waitFor(t, 5*time.Second, "the warning", func() bool { return warningOpen(t, tab) })
@@ -119,6 +121,9 @@ func TestBrowserIdleWarningExtendAndLapse(t *testing.T) {
 		checkWarning(t, tab, false, 2)
 		bt.Step(t, tab, "press Enter", chromedp.KeyEvent("\r"))
 		waitFor(t, 2*time.Second, "the warning to close", func() bool { return !warningOpen(t, tab) })
+		if !eval[bool](t, tab, `document.activeElement.id === "refresh"`) {
+			t.Fatalf("round %d: focus did not return to where it was", i)
+		}
 	}
 	if n := requestsTo(t, tab, "/auth/refresh"); n != 10 {
 		t.Fatalf("%d refreshes for 10 presses and no other activity; want 10", n)
