@@ -162,7 +162,20 @@ func (s *server) takeDraft(w http.ResponseWriter, r *http.Request, userID int64)
 }
 
 func (s *server) notesView(sess *seamless.Session, f noteForm) views.NotesPage {
-	return views.NotesPage{Session: s.sessionTimes(sess), Body: f.Body, Key: f.Key}
+	times := s.sessionTimes(sess)
+	return views.NotesPage{Session: &times, Body: f.Body, Key: f.Key}
+}
+
+// keepNoteInOutage makes a note sent while the database cannot be reached,
+// even to check the session, come back as the form with its text and the
+// reason, instead of a bare error page: without scripts, that page would be
+// all the person had left of what they wrote.
+func (s *server) keepNoteInOutage(next http.Handler) http.Handler {
+	return withOutagePage(next, func(w http.ResponseWriter, r *http.Request, err error) {
+		f, _ := parseNoteForm(w, r)
+		p := views.NotesPage{Body: f.Body, Key: f.Key, Error: seamless.ErrorMessage(err)}
+		s.render(w, r, http.StatusServiceUnavailable, views.Notes(p))
+	})
 }
 
 // showNotes fills in the account and its notes, then renders the page. If

@@ -136,3 +136,29 @@ func TestNoteKeptForSignInOnRequest(t *testing.T) {
 		t.Fatalf("%d notes saved; keeping a draft saves none", n)
 	}
 }
+
+// Without scripts, a note sent while the database cannot be reached comes
+// back as the form with its text and the reason, and signs nobody out.
+func TestNoteKeptInOutageWithoutScripts(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, web.Config{})
+	b := a.browser()
+	b.signIn("/notes")
+	_, key := b.notesForm()
+
+	a.setDatabaseReachable(false)
+	res := b.do(http.MethodPost, "/notes", url.Values{"key": {key}, "body": {"still here"}}, nil)
+	a.setDatabaseReachable(true)
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Set-Cookie") != "" {
+		t.Fatalf("note in outage: %d, Set-Cookie %q", res.StatusCode, res.Header.Get("Set-Cookie"))
+	}
+	for _, want := range []string{"still here", `value="` + key + `"`, "cannot be reached"} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("the page in the outage lacks %q", want)
+		}
+	}
+	res = b.do(http.MethodPost, "/notes", url.Values{"key": {key}, "body": {"still here"}}, nil)
+	if res.Header.Get("Location") != "/notes?saved=1" || a.noteCount() != 1 {
+		t.Fatalf("after the outage: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+}

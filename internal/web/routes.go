@@ -23,7 +23,8 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /app", s.session(s.requireSession(s.active(http.HandlerFunc(s.app)))))
 	mux.Handle("GET /notes", s.session(s.requireSession(s.active(http.HandlerFunc(s.notesPage)))))
 	// A note sent after the session ended is kept for sign-in, not refused.
-	mux.Handle("POST /notes", s.session(s.active(http.HandlerFunc(s.saveNote))))
+	mux.Handle("POST /notes",
+		s.keepNoteInOutage(s.session(s.active(http.HandlerFunc(s.saveNote)))))
 	mux.Handle("GET /auth/session", s.session(s.requireSession(http.HandlerFunc(s.status))))
 	mux.Handle("POST /auth/refresh", s.session(s.requireSession(http.HandlerFunc(s.refresh))))
 	mux.Handle("/", http.HandlerFunc(s.notFound))
