@@ -113,7 +113,10 @@ func (s *server) noteFailed(w http.ResponseWriter, r *http.Request, sess *seamle
 }
 
 // keepDraft stores the text for this browser under a fresh random token in
-// an HttpOnly cookie, then sends the person to sign in and come back.
+// an HttpOnly cookie, then sends the person to sign in and come back. Drafts
+// are taken from browsers without a session, so their number is bounded only
+// by their 30-minute life, the form size limit and any rate limit in front of
+// this route.
 func (s *server) keepDraft(w http.ResponseWriter, r *http.Request, f noteForm) {
 	v := seamless.VisitFrom(r.Context())
 	token := newToken()
