@@ -76,7 +76,9 @@ func moveMouse(t *testing.T, tab context.Context, i int) {
 // A person who keeps using the page is never warned and never signed out,
 // across several idle timeouts; refreshes stay within one per touch interval.
 func TestBrowserActivePersonStaysSignedIn(t *testing.T) {
-	app := startApp(t, quick("4s"), warnAt(2*time.Second))
+	// A refresh is due 1 s after the last one and the warning 3 s after it:
+	// 2 s to spare for a slow machine.
+	app := startApp(t, quick("4s"), warnAt(time.Second))
 	tab := bt.New(t)
 	openSignedIn(t, tab, app, "/app")
 
