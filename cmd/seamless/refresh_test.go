@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -459,4 +461,27 @@ func TestBrowserHiddenAndSleepingTabs(t *testing.T) {
 	waitFor(t, 1500*time.Millisecond, "a poll on waking", func() bool {
 		return requestsTo(t, tab, "/auth/session") > polls
 	})
+}
+
+// TestScreenshotsWarning takes the picture of the warning shown in
+// docs/auto-refresh.md, into $SCREENSHOTS_DIR when it is set (make
+// screenshots), else into a temporary folder.
+func TestScreenshotsWarning(t *testing.T) {
+	dir := os.Getenv("SCREENSHOTS_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	app := startApp(t, quick("4s"), warnAt(2*time.Second))
+	tab := bt.New(t)
+	bt.Step(t, tab, "resize", chromedp.EmulateViewport(1280, 800))
+	openSignedIn(t, tab, app, "/notes")
+	bt.Step(t, tab, "type a note", chromedp.SendKeys("#note-body", "Minutes of the Tuesday meeting"))
+	waitFor(t, 5*time.Second, "the warning", func() bool { return warningOpen(t, tab) })
+	png := bt.Step(t, tab, "screenshot", chromedp.FullScreenshot(100))
+	if len(png) < 1000 {
+		t.Fatalf("screenshot of %d bytes", len(png))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "warning-desktop.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -211,6 +211,7 @@ function openWarning(final) {
   signIn.href = "/login?" + new URLSearchParams({ next: location.pathname + location.search });
   dialog.showModal();
   (final ? signIn : $("warning-stay")).focus();
+  // Count the warnings shown, for tests and for anyone curious.
   body.dataset.warnings = String(Number(body.dataset.warnings || 0) + 1);
 }
 
