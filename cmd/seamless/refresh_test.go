@@ -75,6 +75,20 @@ func moveMouse(t *testing.T, tab context.Context, i int) {
 	bt.Step(t, tab, "move the mouse", chromedp.MouseEvent(chromedp.MouseMoved, x, y))
 }
 
+// keepUsing moves the mouse over tab four times a second for d, and fails
+// if the warning opens meanwhile in watched.
+func keepUsing(t *testing.T, tab context.Context, d time.Duration, watched context.Context) {
+	t.Helper()
+	start := time.Now()
+	for i := 0; time.Since(start) < d; i++ {
+		moveMouse(t, tab, i)
+		if warningOpen(t, watched) {
+			t.Fatalf("the warning opened after %v of steady use", time.Since(start))
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
 // A person who keeps using the page is never warned and never signed out,
 // across several idle timeouts; refreshes stay within one per touch interval.
 func TestBrowserActivePersonStaysSignedIn(t *testing.T) {
@@ -85,13 +99,7 @@ func TestBrowserActivePersonStaysSignedIn(t *testing.T) {
 	openSignedIn(t, tab, app, "/app")
 
 	start := time.Now()
-	for i := 0; time.Since(start) < 13*time.Second; i++ {
-		moveMouse(t, tab, i)
-		if warningOpen(t, tab) {
-			t.Fatalf("the warning opened after %v of steady use", time.Since(start))
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+	keepUsing(t, tab, 13*time.Second, tab)
 	took := time.Since(start)
 	if loc := location(t, tab); loc != app.URL+"/app" {
 		t.Fatalf("after %v of use the tab is at %s", took, loc)
@@ -272,19 +280,12 @@ func TestBrowserTabsStayInStep(t *testing.T) {
 	bt.Step(t, b, "open /app in tab B", chromedp.Navigate(app.URL+"/app"))
 	bt.Step(t, b, "wait for the app page", chromedp.WaitVisible("#session-panel"))
 
-	start := time.Now()
-	for i := 0; time.Since(start) < 7*time.Second; i++ {
-		moveMouse(t, a, i)
-		if warningOpen(t, b) {
-			t.Fatalf("tab B warned while tab A was in use, after %v", time.Since(start))
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+	keepUsing(t, a, 7*time.Second, b)
 
 	// Left alone, both tabs count down to the warning; one poll a second
 	// serves them both.
 	polls := requestsTo(t, a, "/auth/session") + requestsTo(t, b, "/auth/session")
-	start = time.Now()
+	start := time.Now()
 	waitFor(t, 6*time.Second, "both tabs to warn", func() bool {
 		return warningOpen(t, a) && warningOpen(t, b)
 	})
