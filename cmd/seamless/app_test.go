@@ -34,10 +34,15 @@ type testApp struct {
 
 // startApp runs `seamless serve` in-process on a fresh database with one
 // account, with env overriding the configuration, and stops it when t ends.
-func startApp(t *testing.T, env map[string]string) *testApp {
+// Each adjust function may then change what no variable would allow, such as
+// a warning lead of seconds.
+func startApp(t *testing.T, env map[string]string, adjust ...func(*config.Config)) *testApp {
 	t.Helper()
 	dbURL := pgtest.NewDatabase(t, migrateDB)
 	cfg := testConfig(t, dbURL, env)
+	for _, f := range adjust {
+		f(&cfg)
+	}
 	createAccount(t, dbURL, testEmail, testPassword)
 	return runApp(t, cfg, dbURL)
 }

@@ -125,11 +125,13 @@ func newHandler(ctx context.Context, cfg config.Config, db *postgres.DB,
 	return web.NewHandler(web.Config{
 		Policy:       cfg.Policy,
 		PollInterval: cfg.PollInterval,
+		WarningLead:  cfg.WarningLead,
 		SecureCookie: cfg.SecureCookie,
 		TrustProxy:   cfg.TrustProxy,
 	}, web.Deps{
 		Users:     db,
 		Sessions:  store,
+		Notes:     db,
 		Passwords: hasher,
 		Audit:     db,
 		Throttle:  postgres.NewThrottle(db),

@@ -23,6 +23,7 @@ type Config struct {
 
 	Policy       seamless.Policy
 	PollInterval time.Duration
+	WarningLead  time.Duration
 	SecureCookie bool
 	TrustProxy   bool
 
@@ -39,6 +40,11 @@ type Config struct {
 	LogFormat       string
 	LogLevel        string
 }
+
+// MinWarningLead is the shortest warning before an idle sign-out that the
+// configuration accepts: WCAG 2.2 success criterion 2.2.1 (Timing Adjustable)
+// asks for at least 20 seconds to answer.
+const MinWarningLead = 20 * time.Second
 
 // Var is one environment variable.
 type Var struct {
@@ -71,6 +77,10 @@ var Vars = []Var{
 		durVar(func(c *Config) *time.Duration { return &c.Policy.RememberLifetime }, time.Second)},
 	{"POLL_INTERVAL", "30s", "How often an open page asks for its session status.",
 		durVar(func(c *Config) *time.Duration { return &c.PollInterval }, 100*time.Millisecond)},
+	{"WARNING_LEAD", "2m", "How long before an idle sign-out the page warns and offers to stay " +
+		"signed in. At least 20s, so that everyone has time to answer; when it is not shorter " +
+		"than IDLE_TIMEOUT, the page warns at half the idle timeout.",
+		durVar(func(c *Config) *time.Duration { return &c.WarningLead }, MinWarningLead)},
 	{"SECURE_COOKIE", "true", "Send the session cookie only over HTTPS, named __Host-seamless. " +
 		"Turn off only for plain http://localhost.",
 		boolVar(func(c *Config) *bool { return &c.SecureCookie })},

@@ -96,6 +96,7 @@ func (st *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	}
 	if v.Expired = s.Expiry(st.DB.now()); v.Expired != seamless.NotExpired {
 		v.Ended = s
+		v.EndedUserID = s.UserID
 		return nil, false, nil
 	}
 	v.Session = s

@@ -144,6 +144,10 @@ type Visit struct {
 	Expired Expiry
 	Ended   *Session
 
+	// EndedUserID is the account of the expired session the cookie named,
+	// when there was one, so that what it left behind stays that person's.
+	EndedUserID int64
+
 	// Malformed is set when the cookie held something that is not a token.
 	Malformed bool
 

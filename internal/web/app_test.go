@@ -86,7 +86,7 @@ func (a *app) replica(log *slog.Logger) string {
 	h := web.NewHandler(a.cfg, web.Deps{
 		Users: a.db, Sessions: store, Passwords: a.hasher,
 		DB: a.db, Clock: a.clock, DummyHash: a.dummy, Logger: log,
-		Audit: a.db, Throttle: postgres.NewThrottle(a.db), Devices: store, Accounts: a.db,
+		Notes: a.db, Audit: a.db, Throttle: postgres.NewThrottle(a.db), Devices: store, Accounts: a.db,
 	})
 	srv := httptest.NewServer(h)
 	a.t.Cleanup(srv.Close)

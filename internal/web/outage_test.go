@@ -1,44 +1,18 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/seamless-sessions/seamless/internal/pgtest"
 	"github.com/seamless-sessions/seamless/internal/web"
 )
 
-// setDatabaseReachable cuts every connection to the app's database and
-// refuses new ones, or lets them in again: a real outage, not a mock.
+// setDatabaseReachable cuts the app's database off, or lets it back in.
 func (a *app) setDatabaseReachable(ok bool) {
 	a.t.Helper()
-	ctx := context.Background()
-	cfg, err := pgx.ParseConfig(a.dbURL)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	admin, err := pgx.Connect(ctx, pgtest.Server(a.t))
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	name := pgx.Identifier{cfg.Database}.Sanitize()
-	if ok {
-		_, err = admin.Exec(ctx, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS true")
-	} else {
-		_, err = admin.Exec(ctx, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS false")
-		if err == nil {
-			_, err = admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-				WHERE datname = $1 AND pid <> pg_backend_pid()`, cfg.Database)
-		}
-	}
-	if err != nil {
-		a.t.Fatal(err)
-	}
+	pgtest.SetReachable(a.t, a.dbURL, ok)
 }
 
 // A database outage must never sign anyone out or delete a session.

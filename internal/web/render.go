@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -73,6 +74,10 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "5")
+		if page := outagePage(r); page != nil && requestKind(r) == kindPage {
+			page(w, r, err)
+			return
+		}
 	}
 	switch requestKind(r) {
 	case kindJSON:
@@ -82,6 +87,26 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		s.render(w, r, status, views.ErrorPage(status, http.StatusText(status), msg))
 	}
+}
+
+type outagePageKey struct{}
+
+// outagePageFunc writes a page for a request that failed because something
+// it needs, such as the database, is unavailable.
+type outagePageFunc func(w http.ResponseWriter, r *http.Request, err error)
+
+// withOutagePage gives fail, for requests to next, a page to show in place
+// of the plain error page when something the request needs is unavailable.
+func withOutagePage(next http.Handler, page outagePageFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), outagePageKey{}, page)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func outagePage(r *http.Request) outagePageFunc {
+	page, _ := r.Context().Value(outagePageKey{}).(outagePageFunc)
+	return page
 }
 
 func (s *server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -21,6 +21,11 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /login", s.session(http.HandlerFunc(s.login)))
 	mux.Handle("POST /logout", s.session(http.HandlerFunc(s.logout)))
 	mux.Handle("GET /app", s.session(s.requireSession(s.active(http.HandlerFunc(s.app)))))
+	mux.Handle("GET /notes", s.session(s.requireSession(s.active(http.HandlerFunc(s.notesPage)))))
+	// A note sent after the session ended, or while the database is down,
+	// is kept for the person rather than refused.
+	mux.Handle("POST /notes",
+		s.keepNoteInOutage(s.session(s.active(http.HandlerFunc(s.saveNote)))))
 	mux.Handle("GET /auth/session", s.session(s.requireSession(http.HandlerFunc(s.status))))
 	mux.Handle("POST /auth/refresh", s.session(s.requireSession(http.HandlerFunc(s.refresh))))
 	inUse := func(h http.HandlerFunc) http.Handler {

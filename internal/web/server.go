@@ -22,6 +22,11 @@ type Config struct {
 	// Default 30 seconds.
 	PollInterval time.Duration
 
+	// WarningLead is how long before an idle sign-out the page warns and
+	// offers to stay signed in. When it is not shorter than the idle timeout
+	// the page warns at half the idle timeout instead. Default 2 minutes.
+	WarningLead time.Duration
+
 	// SecureCookie marks the session cookie Secure and gives it the __Host-
 	// prefix, so that it is only sent over HTTPS and cannot be set by a
 	// sibling domain. Turn it off only for http://localhost.
@@ -73,6 +78,7 @@ type Pinger interface {
 type Deps struct {
 	Users     Users
 	Sessions  Sessions
+	Notes     Notes
 	Passwords Passwords
 	DB        Pinger
 	Clock     seamless.Clock
@@ -109,6 +115,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	}
 	if cfg.AddressThrottle.Max == 0 {
 		cfg.AddressThrottle = seamless.DefaultAddressThrottle
+	}
+	if cfg.WarningLead <= 0 {
+		cfg.WarningLead = 2 * time.Minute
 	}
 	if d.Clock == nil {
 		d.Clock = seamless.SystemClock{}

@@ -20,10 +20,16 @@ func (s *server) session(next http.Handler) http.Handler {
 			logger(r).Warn("session cookie is not a token; removing it")
 		}
 		if v.Expired != seamless.NotExpired {
+			s.recordExpiry(r, v)
+		}
+		// A script's check leaves an expired cookie in place, so that the
+		// form it sends next, to keep a person's text, is still known as
+		// theirs. The server refuses the cookie either way.
+		expired := v.Expired != seamless.NotExpired && requestKind(r) != kindJSON
+		if expired {
 			s.Observer.Expiry(string(v.Expired))
 		}
-		if v.Malformed || v.Expired != seamless.NotExpired {
-			s.recordExpiry(r, v)
+		if v.Malformed || expired {
 			s.clearCookie(w)
 		}
 		next.ServeHTTP(w, r)
@@ -51,10 +57,15 @@ func (s *server) requireSession(next http.Handler) http.Handler {
 
 // active marks a route whose use counts as activity: it slides the session's
 // idle deadline, writing at most once per touch interval. A failed slide is
-// logged and the request goes on: the session is still valid.
+// logged and the request goes on: the session is still valid. A request
+// without a session passes through untouched.
 func (s *server) active(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := seamless.VisitFrom(r.Context())
+		if v.Session == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
 		written, err := s.Sessions.Touch(r.Context(), v.Session)
 		if err != nil {
 			logger(r).Warn("session not slid", "err", err)
@@ -95,11 +106,7 @@ func (s *server) endReason(r *http.Request) string {
 // place it came from as next: a full page by redirect, htmx by HX-Redirect
 // (never a login form swapped into a fragment), and JSON with a 401.
 func (s *server) toLogin(w http.ResponseWriter, r *http.Request, reason string) {
-	q := url.Values{"next": {s.returnPath(r)}}
-	if reason != "" {
-		q.Set("reason", reason)
-	}
-	loc := "/login?" + q.Encode()
+	loc := loginURL(s.returnPath(r), reason)
 	switch requestKind(r) {
 	case kindFragment:
 		w.Header().Set("HX-Redirect", loc)
@@ -117,8 +124,17 @@ func (s *server) toLogin(w http.ResponseWriter, r *http.Request, reason string) 
 	}
 }
 
+// loginURL is the sign-in page that explains reason and then goes to next.
+func loginURL(next, reason string) string {
+	q := url.Values{"next": {next}}
+	if reason != "" {
+		q.Set("reason", reason)
+	}
+	return "/login?" + q.Encode()
+}
+
 // returnPath is where a person should land after signing in again: the page
-// they were on.
+// they were on. A script's JSON request names it in its Referer.
 func (s *server) returnPath(r *http.Request) string {
 	if requestKind(r) == kindFragment {
 		u, err := url.Parse(r.Header.Get("HX-Current-URL"))
@@ -127,7 +143,7 @@ func (s *server) returnPath(r *http.Request) string {
 		}
 		return SafeNext(u.RequestURI())
 	}
-	if r.Method == http.MethodGet {
+	if r.Method == http.MethodGet && requestKind(r) == kindPage {
 		return SafeNext(r.URL.RequestURI())
 	}
 	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host {

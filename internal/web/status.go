@@ -21,10 +21,24 @@ func (s *server) app(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, views.App(views.AppPage{
-		Email:        u.Email,
-		Status:       v.Session.Status(s.Clock.Now()),
-		PollInterval: s.cfg.PollInterval.String(),
+		Email: u.Email, Session: s.sessionTimes(v.Session),
 	}))
+}
+
+// sessionTimes is what a page's script needs to know about sess.
+// A warning lead not shorter than the idle timeout becomes half of it.
+func (s *server) sessionTimes(sess *seamless.Session) views.SessionTimes {
+	idle, lead := s.cfg.Policy.Idle(sess.Remember), s.cfg.WarningLead
+	if lead >= idle {
+		lead = idle / 2
+	}
+	return views.SessionTimes{
+		Status:        sess.Status(s.Clock.Now()),
+		IdleTimeout:   idle,
+		TouchInterval: s.cfg.Policy.TouchInterval,
+		WarningLead:   lead,
+		PollInterval:  s.cfg.PollInterval,
+	}
 }
 
 // status answers the session panel's poll. It never slides the session: a
@@ -33,7 +47,8 @@ func (s *server) status(w http.ResponseWriter, r *http.Request) {
 	s.writeStatus(w, r, seamless.VisitFrom(r.Context()).Session)
 }
 
-// refresh slides the session now, for a person who is using the page.
+// refresh slides the session now, for a person who is using the page. A
+// plain form post, from a page without scripts, goes back to that page.
 func (s *server) refresh(w http.ResponseWriter, r *http.Request) {
 	sess := seamless.VisitFrom(r.Context()).Session
 	written, err := s.Sessions.Refresh(r.Context(), sess)
@@ -52,19 +67,29 @@ type statusJSON struct {
 	AbsoluteExpiresAt        time.Time `json:"absolute_expires_at"`
 	IdleRemainingSeconds     int64     `json:"idle_remaining_seconds"`
 	AbsoluteRemainingSeconds int64     `json:"absolute_remaining_seconds"`
+	IdleRemainingMillis      int64     `json:"idle_remaining_ms"`
+	AbsoluteRemainingMillis  int64     `json:"absolute_remaining_ms"`
 }
 
 func (s *server) writeStatus(w http.ResponseWriter, r *http.Request, sess *seamless.Session) {
 	st := sess.Status(s.Clock.Now())
-	if requestKind(r) == kindFragment {
-		s.render(w, r, http.StatusOK, views.SessionPanel(st, s.cfg.PollInterval.String()))
+	switch requestKind(r) {
+	case kindFragment:
+		s.render(w, r, http.StatusOK, views.SessionPanel(st))
 		return
+	case kindPage:
+		if r.Method == http.MethodPost {
+			s.redirect(w, r, s.returnPath(r))
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, statusJSON{
 		IdleExpiresAt:            st.IdleExpiresAt.UTC(),
 		AbsoluteExpiresAt:        st.AbsoluteExpiresAt.UTC(),
 		IdleRemainingSeconds:     int64(st.IdleRemaining / time.Second),
 		AbsoluteRemainingSeconds: int64(st.AbsoluteRemaining / time.Second),
+		IdleRemainingMillis:      st.IdleRemaining.Milliseconds(),
+		AbsoluteRemainingMillis:  st.AbsoluteRemaining.Milliseconds(),
 	})
 }
 
