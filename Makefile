@@ -20,8 +20,8 @@ generate:
 ## test: vet, check generated code, run every test against real PostgreSQL and Chromium,
 ## then each fuzz target briefly
 test: vet check-generated
-	$(GO) test -count=1 -timeout 9m $(PKG)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s
+	$(GO) test -count=1 -timeout 9m $(PKG)
 
 # Every fuzz target, as package:target. Each reads untrusted input.
 FUZZ_TARGETS := ./internal/web:FuzzSafeNext ./internal/web:FuzzParseCredentials \
