@@ -9,6 +9,7 @@ import (
 
 	"github.com/seamless-sessions/seamless/internal/pgtest"
 	"github.com/seamless-sessions/seamless/internal/postgres"
+	"github.com/seamless-sessions/seamless/internal/seamless/seamlesstest"
 )
 
 // backlogSQL adds $3 sessions for user $1 that expired before $2, and $4
@@ -62,7 +63,7 @@ func TestCleanupBacklogWhileSigningIn(t *testing.T) {
 	dbURL := newBacklogDatabase(t, backlog, live)
 	cfg := testConfig(t, dbURL, map[string]string{"ADMIN_ADDR": "127.0.0.1:0",
 		"CLEANUP_INTERVAL": "1h", "CLEANUP_BATCH": "2000"})
-	var logs syncBuffer
+	var logs seamlesstest.Buffer
 	app := runAppWith(t, cfg, dbURL, options{logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 
 	db := openDB(t, dbURL)

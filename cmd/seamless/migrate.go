@@ -64,6 +64,15 @@ func printStatus(ctx context.Context, m *postgres.Migrator, e *env) error {
 	return tw.Flush()
 }
 
+// openDatabase connects the operator commands to DATABASE_URL.
+func openDatabase(ctx context.Context, e *env) (*postgres.DB, error) {
+	url, err := databaseURL(e)
+	if err != nil {
+		return nil, err
+	}
+	return postgres.Open(ctx, url)
+}
+
 // databaseURL reads DATABASE_URL for the operator commands.
 func databaseURL(e *env) (string, error) {
 	cfg, err := config.Load(e.getenv, nil)

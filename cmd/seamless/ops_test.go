@@ -1,17 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"io/fs"
 	"net"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/seamless-sessions/seamless/internal/pgtest"
+	"github.com/seamless-sessions/seamless/internal/seamless/seamlesstest"
 	"github.com/seamless-sessions/seamless/migrations"
 )
 
@@ -49,7 +48,7 @@ func TestMigrateStatus(t *testing.T) {
 
 func TestRequestLogLines(t *testing.T) {
 	base := startApp(t, nil)
-	var buf syncBuffer
+	var buf seamlesstest.Buffer
 	cfg := testConfig(t, base.DBURL, map[string]string{"LOG_FORMAT": "json"})
 	app := runAppWith(t, cfg, base.DBURL, options{logger: newLogger(cfg, &env{stderr: &buf})})
 
@@ -84,31 +83,13 @@ func TestRequestLogLines(t *testing.T) {
 }
 
 func TestDevLogsAreText(t *testing.T) {
-	var buf syncBuffer
+	var buf seamlesstest.Buffer
 	cfg := testConfig(t, "", map[string]string{"LOG_FORMAT": "text"})
 	newLogger(cfg, &env{stderr: &buf}).Info("request", "route", "GET /app", "status", 200)
 	if got := buf.String(); !strings.HasPrefix(got, "time=") ||
 		!strings.Contains(got, `route="GET /app" status=200`) {
 		t.Errorf("text log line = %q", got)
 	}
-}
-
-// syncBuffer is a bytes.Buffer that several goroutines may write to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestHealthcheckCommand(t *testing.T) {

@@ -122,11 +122,7 @@ func withAccount(ctx context.Context, e *env, email string,
 		fmt.Fprint(e.stderr, sessionsUsage)
 		return errUsage
 	}
-	url, err := databaseURL(e)
-	if err != nil {
-		return err
-	}
-	db, err := postgres.Open(ctx, url)
+	db, err := openDatabase(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -31,11 +31,7 @@ func runUser(ctx context.Context, args []string, e *env) error {
 	if err := seamless.ValidatePassword(pw); err != nil {
 		return errors.New(seamless.ErrorMessage(err))
 	}
-	url, err := databaseURL(e)
-	if err != nil {
-		return err
-	}
-	db, err := postgres.Open(ctx, url)
+	db, err := openDatabase(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -1,14 +1,12 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/seamless-sessions/seamless/internal/password"
 	"github.com/seamless-sessions/seamless/internal/postgres"
 	"github.com/seamless-sessions/seamless/internal/seamless"
+	"github.com/seamless-sessions/seamless/internal/seamless/seamlesstest"
 	"github.com/seamless-sessions/seamless/internal/web"
 )
 
@@ -469,28 +468,10 @@ func refusedCrossSite(res *response) bool {
 	return res.StatusCode == http.StatusBadRequest && strings.Contains(res.body, "came from another site")
 }
 
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestLogsHoldNoSecrets(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, web.Config{})
-	var buf syncBuffer
+	var buf seamlesstest.Buffer
 	logged := a.replica(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	b := a.browser().on(logged)
 	b.do(http.MethodPost, "/login", url.Values{"email": {testEmail}, "password": {"wrong " + testPassword}}, nil)
